@@ -1,0 +1,55 @@
+from django.db.models import Q, QuerySet
+
+from contacts.models import Contact, ContactUserObjectPermission
+from core.access import access_list_user_ids, visible_q
+from core.errors import NotFound
+
+
+def contact_list_visible_to(*, user) -> QuerySet[Contact]:
+    """Every contact `user` may read, as one SQL query: admins see all; others see public
+    contacts, those they created and those whose access list holds them."""
+    contacts = Contact.objects.all()
+    if not (user and user.is_authenticated and user.is_active):
+        return contacts.none()
+    if user.is_crm_admin:
+        return contacts
+    return contacts.filter(visible_q(ContactUserObjectPermission, Contact, user, "created_by"))
+
+
+def contact_get_visible(*, user, contact_id: int) -> Contact:
+    contact = contact_list_visible_to(user=user).filter(pk=contact_id).first()
+    if contact is None:
+        raise NotFound("Contact not found")
+    return contact
+
+
+def contact_can_edit(*, user, contact: Contact) -> bool:
+    """Edit and delete follow read: admins, the creator, anyone for a public contact, and the
+    access list of a private one."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_crm_admin or not contact.is_private or contact.created_by_id == user.pk:
+        return True
+    return user.pk in contact_access_user_ids(contact)
+
+
+def contact_can_change_access(*, user, contact: Contact) -> bool:
+    return bool(user.is_crm_admin or contact.created_by_id == user.pk)
+
+
+def contact_access_user_ids(contact: Contact) -> set[int]:
+    return access_list_user_ids(ContactUserObjectPermission, contact)
+
+
+def contact_search(*, user, text: str = "", is_company: bool | None = None) -> QuerySet[Contact]:
+    contacts = contact_list_visible_to(user=user)
+    if is_company is not None:
+        contacts = contacts.filter(is_company=is_company)
+    for word in text.split():
+        contacts = contacts.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(company_name__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return contacts

@@ -1,0 +1,24 @@
+"""E-mail sent after a change commits. A failing mail server never undoes or blocks the change."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def notify_access_granted_on_commit(*, users, subject: str, body: str) -> None:
+    recipients = [user.email for user in users if user.email]
+    if not recipients:
+        return
+
+    def send() -> None:
+        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients]
+        try:
+            send_mass_mail(messages, fail_silently=False)
+        except Exception:  # the change is committed; a mail failure is only logged
+            logger.exception("Could not send the access notification %r", subject)
+
+    transaction.on_commit(send)

@@ -1,0 +1,20 @@
+from decimal import Decimal
+
+from core.models import Currency, ExchangeRate
+
+
+def currency_base() -> Currency:
+    return Currency.objects.get(is_basic=True)
+
+
+def currency_rates_to_base(base: Currency | None = None) -> dict[str, Decimal]:
+    """Units of the base currency per unit of each currency that has a stored rate.
+
+    A direct rate to the base is used; failing that, the inverse of a rate from the base."""
+    base = base or currency_base()
+    rates = {base.pk: Decimal(1)}
+    for rate in ExchangeRate.objects.filter(to_currency=base):
+        rates[rate.from_currency_id] = rate.rate
+    for rate in ExchangeRate.objects.filter(from_currency=base):
+        rates.setdefault(rate.to_currency_id, Decimal(1) / rate.rate)
+    return rates

@@ -1,0 +1,145 @@
+"""Writes on the shared CRM settings: tags, custom field definitions, exchange rates."""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+
+from core.custom_fields import parse_mask
+from core.errors import AccessDenied, InvalidInput, NotFound
+from core.models import CustomFieldDefinition, EntityType, ExchangeRate, FieldType, Tag
+
+
+def require_admin(user) -> None:
+    if not (user and user.is_authenticated and user.is_crm_admin):
+        raise AccessDenied()
+
+
+def tags_get_or_create(*, entity_type: str, titles: Iterable[str]) -> list[Tag]:
+    """Tags by title, case-insensitive and trimmed; missing ones are created."""
+    wanted: dict[str, str] = {}
+    for title in titles:
+        title = (title or "").strip()
+        if not title:
+            raise InvalidInput("A tag cannot be empty.", field="tagName")
+        if len(title) > 255:
+            raise InvalidInput("A tag has at most 255 characters.", field="tagName")
+        wanted.setdefault(title.lower(), title)
+    if not wanted:
+        return []
+    existing = {
+        tag.title.lower(): tag
+        for tag in Tag.objects.filter(entity_type=entity_type, title__in=list(wanted.values()))
+    }
+    # titles differing only in case from the stored one
+    for lowered in set(wanted) - set(existing):
+        tag = Tag.objects.filter(entity_type=entity_type, title__iexact=wanted[lowered]).first()
+        if tag is None:
+            tag = Tag.objects.create(entity_type=entity_type, title=wanted[lowered])
+        existing[lowered] = tag
+    return [existing[key] for key in wanted]
+
+
+def _check_definition(*, label: str, field_type: int, mask: str) -> None:
+    if not (label or "").strip():
+        raise InvalidInput("The label is required.", field="label")
+    if field_type not in FieldType.values:
+        raise InvalidInput("Unknown field type.", field="fieldType")
+    parse_mask(field_type, mask)
+
+
+@transaction.atomic
+def custom_field_create(
+    *,
+    created_by,
+    entity_type: str,
+    label: str,
+    field_type: int = FieldType.TEXT_FIELD,
+    position: int | None = None,
+    mask: str = "",
+) -> CustomFieldDefinition:
+    require_admin(created_by)
+    if entity_type not in EntityType.values:
+        raise InvalidInput("Unknown entity type.", field="entityType")
+    _check_definition(label=label, field_type=field_type, mask=mask)
+    if not position:
+        last = CustomFieldDefinition.objects.filter(entity_type=entity_type).aggregate(
+            top=Max("position")
+        )["top"]
+        position = (last or 0) + 1
+    return CustomFieldDefinition.objects.create(
+        entity_type=entity_type,
+        label=label.strip(),
+        field_type=field_type,
+        position=position,
+        mask=mask or "",
+    )
+
+
+def _field_in_use(definition: CustomFieldDefinition) -> bool:
+    return definition.opportunity_values.exists() or definition.contact_values.exists()
+
+
+@transaction.atomic
+def custom_field_update(
+    *,
+    definition: CustomFieldDefinition,
+    updated_by,
+    label: str,
+    field_type: int | None = None,
+    position: int | None = None,
+    mask: str | None = None,
+) -> CustomFieldDefinition:
+    """A field already holding values only changes its label and mask (as ONLYOFFICE does)."""
+    require_admin(updated_by)
+    definition = CustomFieldDefinition.objects.select_for_update().get(pk=definition.pk)
+    new_type = definition.field_type if field_type is None else field_type
+    new_mask = definition.mask if mask is None else mask
+    if _field_in_use(definition):
+        new_type = definition.field_type
+    _check_definition(label=label, field_type=new_type, mask=new_mask)
+    definition.label = label.strip()
+    definition.field_type = new_type
+    definition.mask = new_mask
+    if position is not None and not _field_in_use(definition):
+        definition.position = position
+    definition.save()
+    return definition
+
+
+@transaction.atomic
+def custom_field_delete(*, definition: CustomFieldDefinition, deleted_by) -> CustomFieldDefinition:
+    require_admin(deleted_by)
+    field_id = definition.pk
+    definition.delete()
+    definition.pk = field_id
+    return definition
+
+
+@transaction.atomic
+def custom_field_reorder(*, entity_type: str, field_ids: list[int], reordered_by):
+    require_admin(reordered_by)
+    if not field_ids:
+        raise InvalidInput("The list of field ids is empty.", field="fieldids")
+    fields = CustomFieldDefinition.objects.filter(entity_type=entity_type).in_bulk(field_ids)
+    missing = [i for i in field_ids if i not in fields]
+    if missing:
+        raise NotFound(f"Custom field not found: {missing[0]}")
+    for position, field_id in enumerate(field_ids, start=1):
+        fields[field_id].position = position
+    CustomFieldDefinition.objects.bulk_update(fields.values(), ["position"])
+    return [fields[i] for i in field_ids]
+
+
+@transaction.atomic
+def exchange_rate_set(*, from_currency, to_currency, rate: Decimal, set_by) -> ExchangeRate:
+    require_admin(set_by)
+    if from_currency.pk == to_currency.pk:
+        raise InvalidInput("A rate needs two different currencies.", field="toCurrency")
+    if rate <= 0:
+        raise InvalidInput("A rate must be positive.", field="rate")
+    exchange_rate, _ = ExchangeRate.objects.update_or_create(
+        from_currency=from_currency, to_currency=to_currency, defaults={"rate": rate}
+    )
+    return exchange_rate

@@ -1,0 +1,56 @@
+import pytest
+
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    AdminUserFactory,
+    CompanyFactory,
+    OpportunityFactory,
+    PersonFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def password():
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(username="alice", first_name="Alice", last_name="Archer")
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(username="bob", first_name="Bob", last_name="Baker")
+
+
+@pytest.fixture
+def third_user(db):
+    return UserFactory(username="carol", first_name="Carol", last_name="Cole")
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminUserFactory(username="root", first_name="Ada", last_name="Admin")
+
+
+@pytest.fixture
+def person(user):
+    return PersonFactory(first_name="Paula", last_name="Person", created_by=user)
+
+
+@pytest.fixture
+def company(user):
+    return CompanyFactory(company_name="Acme Corp", created_by=user)
+
+
+@pytest.fixture
+def opportunity(user):
+    return OpportunityFactory(title="Public deal", created_by=user)
+
+
+@pytest.fixture
+def private_opportunity(user):
+    """Private opportunity created by `user`, with only `user` on its access list."""
+    return OpportunityFactory(title="Secret deal", created_by=user, access_list=[user])
