@@ -162,6 +162,7 @@ API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "crm_project.api.authentication.TokenAuthentication",
+        "crm_project.api.authentication.BasicAuthentication",
         "crm_project.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -178,6 +179,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "crm_project.api.exceptions.envelope_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Brute-force guard on POST /api/2.0/authentication.
+    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("API_LOGIN_RATE", "30/min")},
 }
 
 SPECTACULAR_SETTINGS = {
@@ -195,7 +198,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # Production hardening: on whenever DEBUG is off.

@@ -1,0 +1,48 @@
+from django.contrib.auth import authenticate, get_user_model
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from core.errors import InvalidInput
+from crm_project.api.authentication import token_issue
+from crm_project.api.dates import format_datetime
+from crm_project.api.exceptions import HRESULT_HTTP, error_response
+from crm_project.api.views import OnlyOfficeAPIView
+
+
+class AuthenticationView(OnlyOfficeAPIView):
+    """POST /api/2.0/authentication: `userName` (user name or e-mail) and `password` give
+    `{token, expires}`. A failed login is a 401 envelope, not ONLYOFFICE's 500."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    def post(self, request, *args, **kwargs):
+        params = self.params()
+        user_name = (params.string("userName") or "").strip()
+        password = params.string("password") or ""
+        if not user_name:
+            raise InvalidInput("userName is required.", field="userName")
+        if not password:
+            raise InvalidInput("password is required.", field="password")
+        user = authenticate(request, username=self._username_for(user_name), password=password)
+        if user is None or not user.is_active:
+            return error_response(
+                401,
+                "User authentication failed",
+                hresult=HRESULT_HTTP,
+                headers={"WWW-Authenticate": 'Bearer realm="api"'},
+            )
+        token, expires = token_issue(user)
+        return Response({"token": token, "expires": format_datetime(expires)})
+
+    @staticmethod
+    def _username_for(user_name: str) -> str:
+        """Sign-in by user name or, failing that, by a unique e-mail address."""
+        users = get_user_model().objects
+        if users.filter(username=user_name).exists():
+            return user_name
+        matches = list(users.filter(email__iexact=user_name).values_list("username", flat=True)[:2])
+        return matches[0] if len(matches) == 1 else user_name

@@ -1,0 +1,262 @@
+"""ONLYOFFICE's parameter binding, in one place.
+
+Parameters come from the route, the query string and the body (JSON, form or multipart), with
+case-insensitive names. Lists may be sent as `x=1&x=2`, `x[]=1`, a JSON array or (for objects)
+`x[0][key]=…`. Enums take their name (any case) or their number. A value that cannot be
+converted is a 400 naming the parameter; a missing one is "not given", which services treat as
+"leave unchanged" (decision 1)."""
+
+import json
+import re
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django.http import QueryDict
+
+from core.errors import InvalidInput
+from crm_project.api.dates import parse_datetime
+
+MISSING = object()
+_INDEXED = re.compile(r"^(?P<name>[^\[]+)\[(?P<index>\d*)\](?:\[(?P<key>[^\]]+)\])?$")
+TRUE_WORDS = {"true", "1", "on", "yes"}
+FALSE_WORDS = {"false", "0", "off", "no", ""}
+
+
+class Params:
+    """The request's parameters, looked up by case-insensitive name."""
+
+    def __init__(self, request, route_kwargs: dict | None = None):
+        self._values: dict[str, object] = {}
+        self._absorb_querydict(request.query_params)
+        body = self._body(request)
+        if isinstance(body, QueryDict):
+            self._absorb_querydict(body)
+        elif isinstance(body, dict):
+            for key, value in body.items():
+                self._values[key.lower()] = value
+        elif body not in (None, MISSING):
+            raise InvalidInput("The request body must be a JSON object or a form.")
+        for key, value in (route_kwargs or {}).items():
+            if key != "format":
+                self._values[key.lower()] = value
+
+    @staticmethod
+    def _body(request):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return MISSING
+        return request.data
+
+    def _absorb_querydict(self, data: QueryDict) -> None:
+        indexed: dict[str, dict] = {}
+        for raw_key in data:
+            values = data.getlist(raw_key)
+            match = _INDEXED.match(raw_key)
+            if match:
+                name = match["name"].lower()
+                if match["key"] is not None:  # x[0][key]=value
+                    slot = indexed.setdefault(name, {}).setdefault(int(match["index"] or 0), {})
+                    slot[match["key"]] = values[-1]
+                else:  # x[]=1&x[]=2 or x[0]=1
+                    existing = self._values.get(name)
+                    self._values[name] = (existing if isinstance(existing, list) else []) + values
+                continue
+            self._values[raw_key.lower()] = values if len(values) > 1 else values[0]
+        for name, slots in indexed.items():
+            self._values[name] = [slots[i] for i in sorted(slots)]
+
+    # -- presence --------------------------------------------------------------------------
+
+    def has(self, name: str) -> bool:
+        return name.lower() in self._values
+
+    def raw(self, name: str, default=None):
+        return self._values.get(name.lower(), default)
+
+    def names(self) -> set[str]:
+        return set(self._values)
+
+    # -- typed getters: each raises InvalidInput naming the parameter ----------------------
+
+    def string(self, name: str, default=None) -> str | None:
+        value = self.raw(name, MISSING)
+        if value is MISSING:
+            return default
+        if value is None:
+            return None
+        if isinstance(value, list):
+            value = value[-1] if value else ""
+        if isinstance(value, (dict, list)):
+            raise InvalidInput(f"{name} must be text.", field=name)
+        return str(value)
+
+    def integer(self, name: str, default=None) -> int | None:
+        value = self._scalar(name)
+        if value is MISSING:
+            return default
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise InvalidInput(f"{name} must be a whole number.", field=name)
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        try:
+            return int(str(value).strip())
+        except ValueError as exc:
+            raise InvalidInput(
+                f"{name} must be a whole number, not '{value}'.", field=name
+            ) from exc
+
+    def decimal(self, name: str, default=None) -> Decimal | None:
+        value = self._scalar(name)
+        if value is MISSING:
+            return default
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise InvalidInput(f"{name} must be a number.", field=name)
+        try:
+            number = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError) as exc:
+            raise InvalidInput(f"{name} must be a number, not '{value}'.", field=name) from exc
+        if not number.is_finite():
+            raise InvalidInput(f"{name} must be a number, not '{value}'.", field=name)
+        return number
+
+    def boolean(self, name: str, default=None) -> bool | None:
+        value = self._scalar(name)
+        if value is MISSING:
+            return default
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in TRUE_WORDS:
+            return True
+        if text in FALSE_WORDS:
+            return False
+        raise InvalidInput(f"{name} must be true or false, not '{value}'.", field=name)
+
+    def guid(self, name: str, default=None) -> uuid.UUID | None:
+        value = self._scalar(name)
+        if value is MISSING:
+            return default
+        if value is None or value == "":
+            return None
+        try:
+            return uuid.UUID(str(value).strip())
+        except ValueError as exc:
+            raise InvalidInput(f"{name} must be a GUID, not '{value}'.", field=name) from exc
+
+    def date(self, name: str, default=None):
+        value = self._scalar(name)
+        if value is MISSING:
+            return default
+        return parse_datetime(value, field=name)
+
+    def enum(self, name: str, choices, default=None) -> int | None:
+        """An IntegerChoices member by label (any case) or number."""
+        value = self._scalar(name)
+        if value is MISSING:
+            return default
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise InvalidInput(f"{name} has no value '{value}'.", field=name)
+        text = str(value).strip()
+        for member in choices:
+            if text.lower() == str(member.label).lower() or text == str(member.value):
+                return member.value
+        allowed = ", ".join(f"{m.label} ({m.value})" for m in choices)
+        raise InvalidInput(f"{name} must be one of {allowed}, not '{value}'.", field=name)
+
+    def sequence(self, name: str, default=None) -> list | None:
+        """A list from repeated keys, `x[]`, a JSON array, or a JSON array in a string."""
+        value = self.raw(name, MISSING)
+        if value is MISSING:
+            return default
+        if value is None:
+            return None
+        if isinstance(value, list):
+            items = value
+        elif isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    items = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise InvalidInput(f"{name} is not a valid list.", field=name) from exc
+            elif text == "":
+                items = []
+            else:
+                items = [part for part in (p.strip() for p in text.split(",")) if part]
+        else:
+            items = [value]
+        return items
+
+    def int_list(self, name: str, default=None) -> list[int] | None:
+        items = self.sequence(name, MISSING)
+        if items is MISSING:
+            return default
+        if items is None:
+            return None
+        result = []
+        for item in items:
+            if isinstance(item, bool):
+                raise InvalidInput(f"{name} must hold whole numbers.", field=name)
+            try:
+                result.append(int(str(item).strip()))
+            except ValueError as exc:
+                raise InvalidInput(
+                    f"{name} must hold whole numbers, not '{item}'.", field=name
+                ) from exc
+        return result
+
+    def guid_list(self, name: str, default=None) -> list[uuid.UUID] | None:
+        items = self.sequence(name, MISSING)
+        if items is MISSING:
+            return default
+        if items is None:
+            return None
+        result = []
+        for item in items:
+            try:
+                result.append(uuid.UUID(str(item).strip()))
+            except ValueError as exc:
+                raise InvalidInput(f"{name} must hold GUIDs, not '{item}'.", field=name) from exc
+        return result
+
+    def key_value_list(self, name: str, default=None) -> dict | None:
+        """`customFieldList`: `[{key, value}]` (JSON or `x[0][key]=…`) as {key: value}."""
+        items = self.sequence(name, MISSING)
+        if items is MISSING:
+            return default
+        if items is None:
+            return None
+        if isinstance(items, dict):
+            items = [items]
+        result = {}
+        for item in items:
+            if not isinstance(item, dict):
+                raise InvalidInput(f"{name} must be a list of {{key, value}} objects.", field=name)
+            lowered = {str(k).lower(): v for k, v in item.items()}
+            if "key" not in lowered:
+                raise InvalidInput(f"Every {name} entry needs a key.", field=name)
+            try:
+                key = int(str(lowered["key"]).strip())
+            except ValueError as exc:
+                raise InvalidInput(f"{name} keys are field ids.", field=name) from exc
+            result[key] = lowered.get("value")
+        return result
+
+    def _scalar(self, name: str):
+        value = self.raw(name, MISSING)
+        if isinstance(value, list):
+            if len(value) == 1:
+                return value[0]
+            raise InvalidInput(f"{name} takes one value.", field=name)
+        if isinstance(value, dict):
+            raise InvalidInput(f"{name} takes one value, not an object.", field=name)
+        return value

@@ -1,0 +1,75 @@
+"""ONLYOFFICE's ApiDateTime: one format out, the listed formats in, tenant time zone."""
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from datetime import timezone as dt_timezone
+
+from django.utils import timezone
+
+from core.errors import InvalidInput
+
+# Unset dates are written as .NET's DateTime.MinValue.
+EMPTY_DATE = "0001-01-01T00:00:00.0000000Z"
+
+_INPUT = re.compile(
+    r"""^(?P<date>\d{4}-\d{2}-\d{2})
+        (?:[T\s](?P<h>\d{2})[:\-](?P<m>\d{2})(?:[:\-](?P<s>\d{2})(?:\.(?P<frac>\d{1,7}))?)?)?
+        (?P<tz>Z|[+\-]\d{2}:?\d{2})?$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def format_datetime(value: datetime | date | None) -> str:
+    """`yyyy-MM-ddTHH:mm:ss.fffffff` in the configured zone, then `Z` or `±hh:mm`."""
+    if value is None:
+        return EMPTY_DATE
+    if not isinstance(value, datetime):
+        value = timezone.make_aware(datetime.combine(value, time.min))
+    local = timezone.localtime(value)
+    offset = local.utcoffset() or timedelta(0)
+    if offset == timedelta(0):
+        suffix = "Z"
+    else:
+        minutes = int(offset.total_seconds() // 60)
+        sign = "+" if minutes >= 0 else "-"
+        suffix = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return local.strftime("%Y-%m-%dT%H:%M:%S.") + f"{local.microsecond:06d}0" + suffix
+
+
+def parse_datetime(value, *, field: str) -> datetime | None:
+    """Parse an ApiDateTime input. Empty or DateTime.MinValue means "no date"; a value without
+    offset is in the configured zone; anything else unparsable is a 400 naming the field."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    text = str(value).strip()
+    if len(text) < 7:
+        raise InvalidInput(f"{field}: '{text}' is not a date.", field=field)
+    match = _INPUT.match(text)
+    if not match:
+        raise InvalidInput(
+            f"{field}: '{text}' is not a date (use yyyy-MM-ddTHH:mm:ss.fffffffK or yyyy-MM-dd).",
+            field=field,
+        )
+    try:
+        day = date.fromisoformat(match["date"])
+        clock = time(
+            int(match["h"] or 0),
+            int(match["m"] or 0),
+            int(match["s"] or 0),
+            int((match["frac"] or "0").ljust(7, "0")[:6]),
+        )
+    except ValueError as exc:
+        raise InvalidInput(f"{field}: '{text}' is not a valid date.", field=field) from exc
+    if day.year == 1:  # DateTime.MinValue: ONLYOFFICE's "unset"
+        return None
+    moment = datetime.combine(day, clock)
+    zone = match["tz"]
+    if zone is None:
+        return timezone.make_aware(moment)
+    if zone.upper() == "Z":
+        return moment.replace(tzinfo=UTC)
+    digits = zone[1:].replace(":", "")
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return moment.replace(tzinfo=dt_timezone(offset if zone[0] == "+" else -offset))

@@ -1,0 +1,66 @@
+"""Nested wire shapes shared by every resource: Employee and CurrencyInfo.
+
+Plain functions over model instances (no per-object queries), so a page of 1000 opportunities
+renders quickly. Every key is always present (decision 3)."""
+
+from accounts.models import User
+from core.models import Currency
+
+# ONLYOFFICE's Constants.LostUser: what a deleted or unknown user is shown as.
+LOST_USER_ID = "4a515a15-d4d6-4b8e-828e-e0586f18f3a3"
+
+
+class RenderContext:
+    """What a rendering needs besides the objects: the caller, absolute URLs, and memo caches
+    so a shared user or currency is built once per response."""
+
+    def __init__(self, request):
+        self.request = request
+        self.user = request.user
+        self.base_url = request.build_absolute_uri("/").rstrip("/")
+        self._employees: dict[int | None, dict] = {}
+        self._currencies: dict[str, dict] = {}
+
+    def employee(self, user: User | None) -> dict:
+        key = user.pk if user is not None else None
+        cached = self._employees.get(key)
+        if cached is None:
+            cached = self._employees[key] = employee_shape(user, self.base_url)
+        return cached
+
+    def currency(self, currency: Currency | None) -> dict | None:
+        if currency is None:
+            return None
+        cached = self._currencies.get(currency.pk)
+        if cached is None:
+            cached = self._currencies[currency.pk] = currency_shape(currency)
+        return cached
+
+
+def employee_shape(user: User | None, base_url: str) -> dict:
+    if user is None:
+        return {
+            "id": LOST_USER_ID,
+            "displayName": "Unknown user",
+            "title": "",
+            "avatarSmall": f"{base_url}/static/img/avatar.svg",
+            "profileUrl": "",
+        }
+    return {
+        "id": str(user.uuid),
+        "displayName": user.get_display_name(),
+        "title": user.job_title,
+        "avatarSmall": f"{base_url}/static/img/avatar.svg",
+        "profileUrl": f"{base_url}/accounts/people/{user.uuid}/",
+    }
+
+
+def currency_shape(currency: Currency) -> dict:
+    return {
+        "title": currency.title,
+        "symbol": currency.symbol,
+        "abbreviation": currency.abbreviation,
+        "cultureName": currency.culture_name,
+        "isConvertable": currency.is_convertible,
+        "isBasic": currency.is_basic,
+    }
