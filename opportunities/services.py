@@ -20,7 +20,7 @@ from core.models import Currency, CustomFieldDefinition, EntityType
 from core.notifications import notify_access_granted_on_commit
 from core.selectors import currency_base
 from core.services import require_admin, tags_get_or_create
-from opportunities.errors import StageInUse
+from opportunities.errors import OpportunityNotFound, StageInUse
 from opportunities.models import (
     BidType,
     LeadSource,
@@ -357,11 +357,18 @@ def opportunity_create(
 
 
 def _lock(opportunity: Opportunity) -> Opportunity:
-    return (
-        Opportunity.objects.select_for_update()
+    """The opportunity's row, locked until the transaction ends. Only that row: PostgreSQL
+    refuses FOR UPDATE on the nullable side of the outer joins to `responsible`/`created_by`."""
+    locked = (
+        Opportunity.objects.select_for_update(of=("self",))
         .select_related("stage", "bid_currency", "responsible", "created_by")
-        .get(pk=opportunity.pk)
+        .filter(pk=opportunity.pk)
+        .order_by("pk")
+        .first()
     )
+    if locked is None:  # deleted meanwhile
+        raise OpportunityNotFound()
+    return locked
 
 
 def _require_edit(*, user: User, opportunity: Opportunity) -> None:
