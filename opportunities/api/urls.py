@@ -1,1 +1,8 @@
-urlpatterns = []
+from django.urls import include, path
+
+urlpatterns = [
+    # Stages, custom fields and tags: literal `opportunity/stage…`, `opportunity/customfield…`,
+    # `opportunity/tag…` routes match before the opportunity routes.
+    path("", include("opportunities.api.list_item_urls")),
+    path("", include("opportunities.api.opportunity_urls")),
+]
