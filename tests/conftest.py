@@ -54,3 +54,14 @@ def opportunity(user):
 def private_opportunity(user):
     """Private opportunity created by `user`, with only `user` on its access list."""
     return OpportunityFactory(title="Secret deal", created_by=user, access_list=[user])
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """The login route is throttled through the cache; a fresh cache per test keeps the
+    suite from ever tripping the limit (and keeps tests independent)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
