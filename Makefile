@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo $(SEED_ARGS)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
