@@ -1,5 +1,6 @@
 import pytest
 
+from core.models import Currency
 from tests.factories import (
     DEFAULT_PASSWORD,
     AdminUserFactory,
@@ -8,6 +9,12 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """PBKDF2's deliberate slowness costs a few tenths of a second per user; tests need none."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -28,6 +35,11 @@ def other_user(db):
 @pytest.fixture
 def third_user(db):
     return UserFactory(username="carol", first_name="Carol", last_name="Cole")
+
+
+@pytest.fixture
+def responsible_user(db):
+    return UserFactory(username="dave", first_name="Dave", last_name="Dunn")
 
 
 @pytest.fixture
@@ -54,6 +66,16 @@ def opportunity(user):
 def private_opportunity(user):
     """Private opportunity created by `user`, with only `user` on its access list."""
     return OpportunityFactory(title="Secret deal", created_by=user, access_list=[user])
+
+
+@pytest.fixture
+def base_currency(db):
+    return Currency.objects.get(is_basic=True)
+
+
+@pytest.fixture
+def eur(db):
+    return Currency.objects.get(pk="EUR")
 
 
 @pytest.fixture(autouse=True)

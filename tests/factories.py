@@ -4,9 +4,17 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
-from contacts.models import Contact
+from contacts.models import Contact, ContactCustomFieldValue
 from core.models import Currency, CustomFieldDefinition, EntityType, ExchangeRate, FieldType, Tag
-from opportunities.models import Opportunity, Stage, StageType
+from opportunities.models import (
+    LeadSource,
+    Opportunity,
+    OpportunityCustomFieldValue,
+    OpportunityStatus,
+    Stage,
+    StageChange,
+    StageType,
+)
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 
@@ -66,26 +74,37 @@ def default_stage(title: str) -> Stage:
     return Stage.objects.get(title=title)
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class ContactFactory(factory.django.DjangoModelFactory):
+    """Base of PersonFactory and CompanyFactory."""
+
     class Meta:
         model = Contact
         skip_postgeneration_save = True
 
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def access_list(obj, create, extracted, **kwargs):
+        """`access_list=[users]` makes the contact private with exactly those users."""
+        if create and extracted is not None:
+            from contacts.models import ContactUserObjectPermission
+            from core.access import replace_access_list
+
+            obj.is_private = True
+            obj.save(update_fields=["is_private"])
+            replace_access_list(ContactUserObjectPermission, obj, extracted)
+
+
+class PersonFactory(ContactFactory):
     is_company = False
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     email = factory.Faker("email")
-    created_by = factory.SubFactory(UserFactory)
 
 
-class CompanyFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Contact
-        skip_postgeneration_save = True
-
+class CompanyFactory(ContactFactory):
     is_company = True
     company_name = factory.Faker("company")
-    created_by = factory.SubFactory(UserFactory)
 
 
 class TagFactory(factory.django.DjangoModelFactory):
@@ -105,6 +124,22 @@ class CustomFieldFactory(factory.django.DjangoModelFactory):
     field_type = FieldType.TEXT_FIELD
     position = factory.Sequence(lambda n: n)
     mask = ""
+
+
+class LeadSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LeadSource
+
+    title = factory.Sequence(lambda n: f"Source {n}")
+    sort_order = factory.Sequence(lambda n: 100 + n)
+
+
+class OpportunityStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpportunityStatus
+
+    title = factory.Sequence(lambda n: f"Status {n}")
+    sort_order = factory.Sequence(lambda n: 100 + n)
 
 
 class OpportunityFactory(factory.django.DjangoModelFactory):
@@ -145,3 +180,32 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
             obj.is_private = True
             obj.save(update_fields=["is_private"])
             replace_access_list(OpportunityUserObjectPermission, obj, extracted)
+
+
+class OpportunityCustomFieldValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpportunityCustomFieldValue
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    field = factory.SubFactory(CustomFieldFactory)
+    value = "some text"
+
+
+class ContactCustomFieldValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactCustomFieldValue
+
+    contact = factory.SubFactory(PersonFactory)
+    field = factory.SubFactory(CustomFieldFactory, entity_type=EntityType.CONTACT)
+    value = "some text"
+
+
+class StageChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StageChange
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    from_stage = None
+    to_stage = factory.SelfAttribute("opportunity.stage")
+    changed_by = factory.SelfAttribute("opportunity.created_by")
+    changed_at = factory.LazyFunction(timezone.now)
