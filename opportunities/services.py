@@ -410,9 +410,10 @@ def opportunity_update(*, opportunity: Opportunity, updated_by: User, **changes)
     )
 
     previous_stage = opportunity.stage
+    previous_status_id = opportunity.status_id
     for name, value in cleaned.items():
         setattr(opportunity, name, value)
-    if "status" in cleaned and cleaned["status"] != opportunity.status:
+    if "status" in cleaned and opportunity.status_id != previous_status_id:
         opportunity.status_changed_at = now
     stage_changed = "stage" in cleaned and cleaned["stage"].pk != previous_stage.pk
     if stage_changed:
@@ -420,7 +421,9 @@ def opportunity_update(*, opportunity: Opportunity, updated_by: User, **changes)
         if changes.get("success_probability") in (None, ""):
             opportunity.success_probability = opportunity.stage.success_probability
         _apply_close_date_rule(
-            opportunity, opportunity.stage, explicit_close="actual_close_date" in changes
+            opportunity,
+            opportunity.stage,
+            explicit_close=cleaned.get("actual_close_date") is not None,
         )
     opportunity.updated_at = now
     opportunity.save()
