@@ -185,12 +185,27 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pipeline CRM API",
-    "DESCRIPTION": "ONLYOFFICE-compatible CRM opportunity API.",
+    "DESCRIPTION": (
+        "ONLYOFFICE-compatible CRM opportunity API. Every path also answers with a `.json` "
+        "(default), `.xml` or `.tml` suffix; parameter names are case-insensitive and may come "
+        "from the query string, a JSON body or a form body. Get a token from "
+        "POST /api/2.0/authentication and send it as `Authorization: <token>` or "
+        "`Authorization: Bearer <token>`."
+    ),
     "VERSION": "2.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # crm_project/api/schema.py: drop the optional `.json`/`.xml` suffix from documented paths,
+    # wrap every payload in the ONLYOFFICE envelope and add the error envelope.
+    "PREPROCESSING_HOOKS": ["crm_project.api.schema.preprocess_endpoints"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "crm_project.api.schema.wrap_envelopes",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
 }
 
 LOGGING = {

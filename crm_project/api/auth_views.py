@@ -1,4 +1,6 @@
 from django.contrib.auth import authenticate, get_user_model
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -10,6 +12,22 @@ from crm_project.api.exceptions import HRESULT_HTTP, error_response
 from crm_project.api.views import OnlyOfficeAPIView
 
 
+class AuthenticationSerializer(serializers.Serializer):
+    """Documentation only: the sign-in parameters (JSON or form; names in any case)."""
+
+    userName = serializers.CharField(help_text="The user name or the e-mail address.")
+    password = serializers.CharField()
+
+
+class AuthenticationTokenSerializer(serializers.Serializer):
+    """Documentation only: what a successful sign-in returns."""
+
+    token = serializers.CharField(
+        help_text="Send as `Authorization: <token>` or `Authorization: Bearer <token>`."
+    )
+    expires = serializers.CharField(help_text="When the token stops working (ApiDateTime).")
+
+
 class AuthenticationView(OnlyOfficeAPIView):
     """POST /api/2.0/authentication: `userName` (user name or e-mail) and `password` give
     `{token, expires}`. A failed login is a 401 envelope, not ONLYOFFICE's 500."""
@@ -19,6 +37,23 @@ class AuthenticationView(OnlyOfficeAPIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
+    @extend_schema(
+        operation_id="authentication_create",
+        summary="Get an API token",
+        description=(
+            "`userName` (user name or e-mail address) and `password` give a token valid for "
+            "API_TOKEN_TTL_DAYS days; it stops working when the password changes or the user "
+            "is deactivated. Missing parameter: 400. Wrong credentials: 401 (ONLYOFFICE "
+            "answers 500). Throttled per client (429 with Retry-After)."
+        ),
+        request=AuthenticationSerializer,
+        responses={
+            201: AuthenticationTokenSerializer,
+            401: OpenApiResponse(description="The user name or password is wrong."),
+        },
+        tags=["authentication"],
+        auth=[],
+    )
     def post(self, request, *args, **kwargs):
         params = self.params()
         user_name = (params.string("userName") or "").strip()
