@@ -619,6 +619,27 @@ def opportunity_delete_many(
     return deleted
 
 
+@transaction.atomic
+def opportunity_set_timestamps(
+    *,
+    opportunity: Opportunity,
+    set_by: User,
+    created_at: datetime | None = None,
+    updated_at: datetime | None = None,
+) -> Opportunity:
+    """ONLYOFFICE's hidden test methods (`…/creationdate`, `…/lastmodifeddate`): admins only."""
+    require_admin(set_by)
+    opportunity = _lock(opportunity)
+    fields = []
+    for name, value in (("created_at", created_at), ("updated_at", updated_at)):
+        if value is not None:
+            setattr(opportunity, name, value)
+            fields.append(name)
+    if fields:
+        opportunity.save(update_fields=fields)
+    return opportunity
+
+
 # -- stages (admin) ------------------------------------------------------------------------------
 
 

@@ -1,0 +1,681 @@
+"""ONLYOFFICE's opportunity routes (`/api/2.0/crm/opportunity…`).
+
+Views bind parameters (`self.params()`), authorize through the selectors, call one service and
+render OpportunityWrappers with `OpportunityRenderer`. A private opportunity the caller may not
+read is a 404 everywhere and never appears in a list or a batch."""
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from accounts.models import User
+from contacts.api.shapes import contact_base_shape
+from contacts.models import Contact
+from contacts.selectors import contact_get_visible, contact_list_visible_to, contact_with_access
+from core.errors import InvalidInput, NotFound
+from core.models import Currency
+from crm_project.api.shapes import RenderContext
+from crm_project.api.views import OnlyOfficeAPIView
+from opportunities import services
+from opportunities.api import serializers as docs
+from opportunities.api.filters import FILTER_PARAMETERS, OpportunityFilterSet, SortBy
+from opportunities.api.serializers import OpportunityRenderer, opportunity_render_queryset
+from opportunities.errors import OpportunityNotFound, StageNotFound
+from opportunities.models import (
+    BidType,
+    LeadSource,
+    Opportunity,
+    OpportunityMember,
+    OpportunityStatus,
+    Stage,
+    StageType,
+)
+from opportunities.selectors import (
+    opportunity_can_change_access,
+    opportunity_can_edit,
+    opportunity_list_visible_to,
+)
+
+TAGS = ["Opportunities"]
+
+
+# -- binding helpers ---------------------------------------------------------------------------
+
+
+def _positive(value: int | None, name: str) -> int:
+    if value is None or value <= 0:
+        raise InvalidInput(f"{name} must be a positive number.", field=name)
+    return value
+
+
+def _users(guids, field: str) -> list[User]:
+    """Active users by GUID; an unknown one is a 400 naming the field."""
+    wanted = list(dict.fromkeys(guids or []))
+    users = {user.uuid: user for user in User.objects.filter(uuid__in=wanted, is_active=True)}
+    missing = [guid for guid in wanted if guid not in users]
+    if missing:
+        raise InvalidInput(f"Unknown user in {field}: {missing[0]}.", field=field)
+    return [users[guid] for guid in wanted]
+
+
+def _user(guid, field: str) -> User | None:
+    if guid is None or guid.int == 0:  # ONLYOFFICE's Guid.Empty: none
+        return None
+    return _users([guid], field)[0]
+
+
+def _contacts(ids, field: str) -> list[Contact]:
+    wanted = list(dict.fromkeys(ids or []))
+    contacts = Contact.objects.in_bulk(wanted)
+    missing = [contact_id for contact_id in wanted if contact_id not in contacts]
+    if missing:
+        raise InvalidInput(f"Unknown contact in {field}: {missing[0]}.", field=field)
+    return [contacts[contact_id] for contact_id in wanted]
+
+
+def _contact(contact_id: int | None, field: str) -> Contact | None:
+    if not contact_id:  # 0: none
+        return None
+    return _contacts([contact_id], field)[0]
+
+
+def _currency(abbreviation: str | None) -> Currency | None:
+    code = (abbreviation or "").strip().upper()
+    if not code:
+        return None
+    currency = Currency.objects.filter(pk=code).first()
+    if currency is None:
+        raise InvalidInput(f"Unknown currency '{code}'.", field="bidCurrencyAbbr")
+    return currency
+
+
+def _stage(stage_id: int | None) -> Stage | None:
+    if not stage_id:
+        return None
+    stage = Stage.objects.filter(pk=stage_id).first()
+    if stage is None:
+        raise InvalidInput("Deal milestone is not found", field="stageid")
+    return stage
+
+
+def _list_item(model, value: str | None, field: str):
+    """A lead source or status by id or title (any case); empty means none."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    item = (
+        model.objects.filter(pk=int(text)).first()
+        if text.isdigit()
+        else model.objects.filter(title__iexact=text).first()
+    )
+    if item is None:
+        raise InvalidInput(f"Unknown {field} '{text}'.", field=field)
+    return item
+
+
+def _probability(value: int | None) -> int | None:
+    """Clamped to 0..100, as ONLYOFFICE does."""
+    return None if value is None else max(0, min(100, value))
+
+
+# Wire name -> (service argument, converter(params, wire name)).
+WRITE_FIELDS = {
+    "title": ("title", lambda p, n: p.string(n)),
+    "description": ("description", lambda p, n: p.string(n)),
+    "contactid": ("contact", lambda p, n: _contact(p.integer(n), n)),
+    "customerid": ("customer", lambda p, n: _contact(p.integer(n), n)),
+    "members": ("members", lambda p, n: _contacts(p.int_list(n), n)),
+    "responsibleid": ("responsible", lambda p, n: _user(p.guid(n), n)),
+    "ownerid": ("owner", lambda p, n: _user(p.guid(n), n)),
+    "bidType": ("bid_type", lambda p, n: p.enum(n, BidType)),
+    "bidValue": ("bid_value", lambda p, n: p.decimal(n)),
+    "bidCurrencyAbbr": ("bid_currency", lambda p, n: _currency(p.string(n))),
+    "perPeriodValue": ("per_period_value", lambda p, n: p.integer(n)),
+    "stageid": ("stage", lambda p, n: _stage(p.integer(n))),
+    "successProbability": ("success_probability", lambda p, n: _probability(p.integer(n))),
+    "actualCloseDate": ("actual_close_date", lambda p, n: p.date(n)),
+    "expectedCloseDate": ("expected_close_date", lambda p, n: p.date(n)),
+    "customFieldList": ("custom_fields", lambda p, n: p.key_value_list(n)),
+    "isPrivate": ("is_private", lambda p, n: p.boolean(n)),
+    "accessList": ("access_list", lambda p, n: _users(p.guid_list(n), n)),
+    "isNotify": ("notify", lambda p, n: bool(p.boolean(n))),
+    "source": ("source", lambda p, n: _list_item(LeadSource, p.string(n), n)),
+    "status": ("status", lambda p, n: _list_item(OpportunityStatus, p.string(n), n)),
+    "oneTimeRevenue": ("one_time_revenue", lambda p, n: p.decimal(n)),
+    "recurringRevenue": ("recurring_revenue", lambda p, n: p.decimal(n)),
+    "contractMonths": ("contract_months", lambda p, n: p.integer(n)),
+    "tags": ("tags", lambda p, n: [str(t) for t in p.sequence(n) or []]),
+}
+
+
+def opportunity_changes(params) -> dict:
+    """The service arguments for the fields the request names (decision 1: omitted fields are
+    left out; an explicit null or "" is passed on and clears)."""
+    return {
+        argument: convert(params, wire)
+        for wire, (argument, convert) in WRITE_FIELDS.items()
+        if params.has(wire)
+    }
+
+
+# -- shared view behaviour ---------------------------------------------------------------------
+
+
+class OpportunityBaseView(OnlyOfficeAPIView):
+    def renderer(self) -> OpportunityRenderer:
+        return OpportunityRenderer(self.request)
+
+    def visible(self):
+        return opportunity_list_visible_to(user=self.request.user)
+
+    def opportunity_id(self, name: str = "opportunityid") -> int:
+        return _positive(self.params().integer(name), name)
+
+    def get_visible(self, opportunity_id: int) -> Opportunity:
+        """The opportunity with everything its wrapper needs, or 404 when it is missing or
+        hidden from the caller."""
+        opportunity = opportunity_render_queryset(self.visible().filter(pk=opportunity_id)).first()
+        if opportunity is None:
+            raise OpportunityNotFound()
+        return opportunity
+
+    def render_one(self, opportunity_id: int) -> Response:
+        return Response(self.renderer().shape(self.get_visible(opportunity_id)))
+
+    def filterset(self) -> OpportunityFilterSet:
+        return OpportunityFilterSet.from_params(self.params(), self.visible())
+
+    def delete_rendered(self, candidates: list[Opportunity]) -> Response:
+        """Delete the candidates the caller may delete (others are skipped silently) in one
+        transaction; answer with their wrappers as ONLYOFFICE builds them after deletion."""
+        user = self.request.user
+        deletable = [o for o in candidates if opportunity_can_edit(user=user, opportunity=o)]
+        if not deletable:
+            return Response([])
+        renderer = self.renderer()
+        shapes = {o.pk: renderer.deleted_shape(o) for o in deletable}
+        deleted = services.opportunity_delete_many(opportunity_ids=list(shapes), deleted_by=user)
+        return Response([shapes[o.pk] for o in deleted])
+
+    def set_access_many(self, candidates: list[Opportunity]) -> Response:
+        """Change access on those the caller may change (the others are skipped silently),
+        all or nothing."""
+        params = self.params()
+        is_private = bool(params.boolean("isPrivate"))
+        access_list = _users(params.guid_list("accessList"), "accessList")
+        notify = bool(params.boolean("isNotify"))
+        user = self.request.user
+        changed = [
+            o.pk for o in candidates if opportunity_can_change_access(user=user, opportunity=o)
+        ]
+        with transaction.atomic():
+            for opportunity_id in changed:
+                services.opportunity_set_access(
+                    opportunity=Opportunity(pk=opportunity_id),
+                    is_private=is_private,
+                    access_list=access_list,
+                    set_by=user,
+                    notify=notify,
+                )
+        rows = opportunity_render_queryset(self.visible().filter(pk__in=changed)).order_by("pk")
+        return Response(self.renderer().shapes(rows))
+
+
+# -- schema helpers ----------------------------------------------------------------------------
+
+ID_PARAMETER = OpenApiParameter("opportunityid", int, OpenApiParameter.PATH)
+FILTER_DOCS = [
+    OpenApiParameter("responsibleid", str, description="Responsible user's GUID"),
+    OpenApiParameter("opportunityStagesid", int, description="Stage id"),
+    OpenApiParameter("tags", str, many=True, description="All of these tags"),
+    OpenApiParameter("contactid", int, description="Primary contact"),
+    OpenApiParameter(
+        "stageType", str, enum=[m.label for m in StageType], description="Name or number"
+    ),
+    OpenApiParameter("contactAlsoIsParticipant", bool, description="With contactid: members too"),
+    OpenApiParameter("fromDate", str, description="Close date from (inclusive)"),
+    OpenApiParameter("toDate", str, description="Close date to (inclusive)"),
+    OpenApiParameter(
+        "filterValue", str, description="Every word starts a word of title or description"
+    ),
+]
+assert {p.name for p in FILTER_DOCS} == set(FILTER_PARAMETERS)
+PAGE_DOCS = [
+    OpenApiParameter(
+        "sortBy", str, enum=[m.label for m in SortBy], description="Name (any case) or number"
+    ),
+    OpenApiParameter("sortOrder", str, enum=["ascending", "descending"]),
+    OpenApiParameter("startIndex", int),
+    OpenApiParameter("count", int, description="Default and maximum 1000"),
+]
+
+
+# -- routes ------------------------------------------------------------------------------------
+
+
+class OpportunityDetailView(OpportunityBaseView):
+    """`opportunity/{opportunityid}`."""
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_read",
+        summary="Get an opportunity",
+        parameters=[ID_PARAMETER],
+        responses=docs.OpportunityDoc,
+    )
+    def get(self, request, opportunityid, format=None):
+        return self.render_one(self.opportunity_id())
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_update",
+        summary="Update an opportunity",
+        description="Changes only the fields the request names; an explicit null or empty "
+        "value clears a field. Access fields apply only for admins and the creator.",
+        parameters=[ID_PARAMETER],
+        request=docs.OpportunityWriteDoc,
+        responses=docs.OpportunityDoc,
+    )
+    def put(self, request, opportunityid, format=None):
+        opportunity = self.get_visible(self.opportunity_id())
+        changes = opportunity_changes(self.params())
+        services.opportunity_update(opportunity=opportunity, updated_by=request.user, **changes)
+        return self.render_one(opportunity.pk)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_delete",
+        summary="Delete an opportunity",
+        description="Returns the deleted opportunity as ONLYOFFICE builds it after deletion "
+        "(no members, custom fields, tags or access list).",
+        parameters=[ID_PARAMETER],
+        responses=docs.OpportunityDoc,
+    )
+    def delete(self, request, opportunityid, format=None):
+        opportunity = self.get_visible(self.opportunity_id())
+        shape = self.renderer().deleted_shape(opportunity)
+        services.opportunity_delete(opportunity=opportunity, deleted_by=request.user)
+        return Response(shape)
+
+
+class OpportunityCollectionView(OpportunityBaseView):
+    """`opportunity`: POST creates, PUT deletes a group."""
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_create",
+        summary="Create an opportunity",
+        description="Missing `responsibleid` means the caller, missing `bidCurrencyAbbr` the "
+        "base currency, missing `stageid` the first open stage.",
+        request=docs.OpportunityWriteDoc,
+        responses={201: docs.OpportunityDoc},
+    )
+    def post(self, request, format=None):
+        changes = opportunity_changes(self.params())
+        for name in ("members", "access_list", "tags"):
+            if changes.get(name) is None:
+                changes.pop(name, None)
+        changes["custom_fields"] = changes.get("custom_fields") or {}
+        changes["is_private"] = bool(changes.get("is_private"))
+        changes["title"] = changes.get("title") or ""
+        opportunity = services.opportunity_create(created_by=request.user, **changes)
+        return self.render_one(opportunity.pk)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_delete_group",
+        summary="Delete a group of opportunities",
+        description="Ids that are unknown, hidden or not deletable are skipped; returns the "
+        "opportunities actually deleted.",
+        request=docs.OpportunityIdsDoc,
+        responses=docs.OpportunityDoc(many=True),
+    )
+    def put(self, request, format=None):
+        ids = self.params().int_list("opportunityids")
+        if not ids:
+            raise InvalidInput("The list of opportunity ids is empty.", field="opportunityids")
+        candidates = opportunity_render_queryset(self.visible().filter(pk__in=ids)).order_by("pk")
+        return self.delete_rendered(list(candidates))
+
+
+class OpportunityFilterView(OpportunityBaseView):
+    """`opportunity/filter`: GET lists a page, DELETE deletes every match."""
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_filter",
+        summary="Find opportunities",
+        description="A page of the opportunities the caller can see that match every given "
+        "criterion; the envelope's `total` counts all matches.",
+        parameters=[*FILTER_DOCS, *PAGE_DOCS],
+        responses=docs.OpportunityDoc(many=True),
+    )
+    def get(self, request, format=None):
+        page = self.page_request()
+        matches = self.filterset().qs
+        total = matches.count()
+        rows, has_more = page.slice(opportunity_render_queryset(matches))
+        return self.paged_response(
+            self.renderer().shapes(rows), page=page, has_more=has_more, total=total
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_filter_delete",
+        summary="Delete the opportunities matching a filter",
+        description="Without criteria, every opportunity the caller can see and delete.",
+        parameters=FILTER_DOCS,
+        responses=docs.OpportunityDoc(many=True),
+    )
+    def delete(self, request, format=None):
+        matches = opportunity_render_queryset(self.filterset().qs)
+        return self.delete_rendered(list(matches))
+
+
+class OpportunityStageView(OpportunityBaseView):
+    """`opportunity/{opportunityid}/stage/{id}`."""
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_move_to_stage",
+        summary="Move an opportunity to a stage",
+        description="`stageid` comes from the query or body; the `{id}` segment is used only "
+        "when it is absent. Sets the probability from the stage, and the actual close date "
+        "on a closed stage (cleared on an open one).",
+        parameters=[ID_PARAMETER, OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        request=docs.StageMoveDoc,
+        responses=docs.OpportunityDoc,
+    )
+    def put(self, request, opportunityid, id, format=None):
+        params = self.params()
+        stage_id = params.integer("stageid") or params.integer("id")
+        stage_id = _positive(stage_id, "stageid")
+        opportunity_id = self.opportunity_id()
+        opportunity = self.visible().filter(pk=opportunity_id).first()
+        if opportunity is None or not opportunity_can_edit(
+            user=request.user, opportunity=opportunity
+        ):
+            raise OpportunityNotFound()
+        stage = Stage.objects.filter(pk=stage_id).first()
+        if stage is None:
+            raise StageNotFound()
+        services.opportunity_move_to_stage(
+            opportunity=opportunity, stage=stage, moved_by=request.user
+        )
+        return self.render_one(opportunity_id)
+
+
+class OpportunityAccessView(OpportunityBaseView):
+    """`opportunity/{opportunityid}/access`."""
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_set_access",
+        summary="Set who may see an opportunity",
+        description="Admins and the creator only (403 for others). `isPrivate=true` always "
+        "makes it private, with the caller on the access list.",
+        parameters=[ID_PARAMETER],
+        request=docs.AccessDoc,
+        responses=docs.OpportunityDoc,
+    )
+    def put(self, request, opportunityid, format=None):
+        params = self.params()
+        opportunity = self.visible().filter(pk=self.opportunity_id()).first()
+        if opportunity is None:
+            raise OpportunityNotFound()
+        access_list = params.guid_list("accessList")
+        services.opportunity_set_access(
+            opportunity=opportunity,
+            is_private=bool(params.boolean("isPrivate")),
+            access_list=None if access_list is None else _users(access_list, "accessList"),
+            set_by=request.user,
+            notify=bool(params.boolean("isNotify")),
+        )
+        return self.render_one(opportunity.pk)
+
+
+class OpportunityAccessBatchView(OpportunityBaseView):
+    """`opportunity/access`."""
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_set_access_group",
+        summary="Set access on a group of opportunities",
+        description="Opportunities the caller may not change are skipped.",
+        request=docs.AccessBatchDoc,
+        responses=docs.OpportunityDoc(many=True),
+    )
+    def put(self, request, format=None):
+        ids = self.params().int_list("opportunityid")
+        if ids is None:
+            raise InvalidInput("opportunityid is required.", field="opportunityid")
+        return self.set_access_many(list(self.visible().filter(pk__in=ids)))
+
+
+class OpportunityFilterAccessView(OpportunityBaseView):
+    """`opportunity/filter/access`."""
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_filter_set_access",
+        summary="Set access on the opportunities matching a filter",
+        description="Opportunities the caller may not change are skipped.",
+        parameters=FILTER_DOCS,
+        request=docs.AccessDoc,
+        responses=docs.OpportunityDoc(many=True),
+    )
+    def put(self, request, format=None):
+        return self.set_access_many(list(self.filterset().qs))
+
+
+def _contact_payload(contact: Contact, ctx: RenderContext) -> dict:
+    """The full ContactWrapper when the contacts module provides it, else ContactBase."""
+    try:
+        from contacts.api.serializers import contact_shape
+    except ImportError:
+        return contact_base_shape(contact, ctx)
+    return contact_shape(contact, ctx)
+
+
+class OpportunityContactsView(OpportunityBaseView):
+    """`opportunity/{opportunityid}/contact`."""
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_contacts",
+        summary="Get the contacts of an opportunity",
+        description="Members the caller can see, the primary contact included (with "
+        "`canEdit=false`).",
+        parameters=[ID_PARAMETER],
+        responses=docs.ContactBaseDoc(many=True),
+    )
+    def get(self, request, opportunityid, format=None):
+        opportunity = self.visible().filter(pk=self.opportunity_id()).first()
+        if opportunity is None:
+            raise OpportunityNotFound()
+        member_ids = OpportunityMember.objects.filter(opportunity=opportunity).values("contact_id")
+        contacts = contact_with_access(
+            contact_list_visible_to(user=request.user).filter(
+                Q(pk__in=member_ids) | Q(pk=opportunity.contact_id)
+            )
+        )
+        ctx = RenderContext(request)
+        payload = []
+        for contact in contacts:
+            shape = _contact_payload(contact, ctx)
+            if contact.pk == opportunity.contact_id:
+                shape = {**shape, "canEdit": False}
+            payload.append(shape)
+        return Response(payload)
+
+
+class OpportunityContactView(OpportunityBaseView):
+    """`opportunity/{opportunityid}/contact/{contactid}`."""
+
+    def _arguments(self):
+        opportunity_id = self.opportunity_id()
+        contact_id = _positive(self.params().integer("contactid"), "contactid")
+        opportunity = self.visible().filter(pk=opportunity_id).first()
+        if opportunity is None:
+            raise OpportunityNotFound()
+        contact = contact_get_visible(user=self.request.user, contact_id=contact_id)
+        return opportunity, contact
+
+    def _render(self, contact: Contact) -> Response:
+        contact = contact_with_access(Contact.objects.filter(pk=contact.pk)).get()
+        return Response(_contact_payload(contact, RenderContext(self.request)))
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_add_contact",
+        summary="Add a contact to an opportunity",
+        parameters=[ID_PARAMETER, OpenApiParameter("contactid", int, OpenApiParameter.PATH)],
+        request=None,
+        responses={201: docs.ContactBaseDoc},
+    )
+    def post(self, request, opportunityid, contactid, format=None):
+        opportunity, contact = self._arguments()
+        services.opportunity_add_member(
+            opportunity=opportunity, contact=contact, added_by=request.user
+        )
+        return self._render(contact)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_remove_contact",
+        summary="Remove a contact from an opportunity",
+        description="Removing the primary contact is allowed and clears it.",
+        parameters=[ID_PARAMETER, OpenApiParameter("contactid", int, OpenApiParameter.PATH)],
+        responses=docs.ContactBaseDoc,
+    )
+    def delete(self, request, opportunityid, contactid, format=None):
+        opportunity, contact = self._arguments()
+        services.opportunity_remove_member(
+            opportunity=opportunity, contact=contact, removed_by=request.user
+        )
+        return self._render(contact)
+
+
+BYPREFIX_LIMIT = 30
+
+
+class OpportunityByPrefixView(OpportunityBaseView):
+    """`opportunity/byprefix` (hidden in ONLYOFFICE's docs; used by its autocomplete)."""
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_by_prefix",
+        summary="Find opportunities by title words",
+        description="With `contactID` and `internalSearch=true`: that contact's opportunities "
+        "whose title contains `prefix`. Otherwise up to 30 opportunities whose title contains "
+        "every word, ordered by title; with `contactID`, only those not linked to it.",
+        parameters=[
+            OpenApiParameter("prefix", str, required=True),
+            OpenApiParameter("contactID", int),
+            OpenApiParameter("internalSearch", bool),
+        ],
+        responses=docs.OpportunityDoc(many=True),
+    )
+    def get(self, request, format=None):
+        params = self.params()
+        prefix = params.string("prefix")
+        if prefix is None:
+            raise InvalidInput("prefix is required.", field="prefix")
+        contact_id = params.integer("contactID") or 0
+        internal = bool(params.boolean("internalSearch"))
+        visible = self.visible()
+        if contact_id > 0:
+            member = OpportunityMember.objects.filter(contact_id=contact_id).values(
+                "opportunity_id"
+            )
+            linked = Q(contact_id=contact_id) | Q(pk__in=member)
+        order = (Lower("title"), "id")
+        if contact_id > 0 and internal:
+            rows = [
+                o
+                for o in opportunity_render_queryset(visible.filter(linked)).order_by(*order)
+                if prefix in o.title  # ONLYOFFICE's ordinal (case-sensitive) Contains
+            ]
+        else:
+            matches = visible
+            for word in prefix.split():
+                matches = matches.filter(title__icontains=word)
+            if contact_id > 0:
+                matches = matches.exclude(linked)
+            rows = opportunity_render_queryset(matches.order_by(*order)[:BYPREFIX_LIMIT])
+        return Response(self.renderer().shapes(rows))
+
+
+class OpportunityByContactView(OpportunityBaseView):
+    """`opportunity/bycontact/{contactid}`."""
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_by_contact",
+        summary="Get the opportunities of a contact",
+        description="Opportunities the caller can see where the contact is a member or the "
+        "primary contact, by title. An unknown contact gives [].",
+        parameters=[OpenApiParameter("contactid", int, OpenApiParameter.PATH)],
+        responses=docs.OpportunityDoc(many=True),
+    )
+    def get(self, request, contactid, format=None):
+        contact_id = self.params().integer("contactid")
+        if not contact_list_visible_to(user=request.user).filter(pk=contact_id).exists():
+            return Response([])
+        member = OpportunityMember.objects.filter(contact_id=contact_id).values("opportunity_id")
+        matches = self.visible().filter(Q(contact_id=contact_id) | Q(pk__in=member))
+        rows = opportunity_render_queryset(matches.order_by(Lower("title"), "id"))
+        return Response(self.renderer().shapes(rows))
+
+
+class OpportunityTimestampView(OpportunityBaseView):
+    """ONLYOFFICE's hidden test methods: set the creation or last-modified date (admins)."""
+
+    parameter: str = ""
+    argument: str = ""
+
+    def put(self, request, opportunityid, format=None):
+        value = self.params().date(self.parameter)
+        if value is None:
+            raise InvalidInput(f"{self.parameter} is required.", field=self.parameter)
+        opportunity = self.visible().filter(pk=self.opportunity_id()).first()
+        if opportunity is None:
+            raise NotFound()
+        services.opportunity_set_timestamps(
+            opportunity=opportunity, set_by=request.user, **{self.argument: value}
+        )
+        return Response({})
+
+
+class OpportunityCreationDateView(OpportunityTimestampView):
+    parameter = "creationDate"
+    argument = "created_at"
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_set_creation_date",
+        summary="Set the creation date (admin; test method)",
+        parameters=[ID_PARAMETER],
+        request=docs.CreationDateDoc,
+        responses=docs.EmptyDoc,
+    )
+    def put(self, request, opportunityid, format=None):
+        return super().put(request, opportunityid, format)
+
+
+class OpportunityLastModifiedDateView(OpportunityTimestampView):
+    parameter = "lastModifedDate"
+    argument = "updated_at"
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_set_last_modified_date",
+        summary="Set the last-modified date (admin; test method)",
+        parameters=[ID_PARAMETER],
+        request=docs.LastModifiedDateDoc,
+        responses=docs.EmptyDoc,
+    )
+    def put(self, request, opportunityid, format=None):
+        return super().put(request, opportunityid, format)
