@@ -37,6 +37,8 @@ def contact_can_edit(*, user, contact: Contact) -> bool:
 
 
 def contact_can_change_access(*, user, contact: Contact) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
     return bool(user.is_crm_admin or contact.created_by_id == user.pk)
 
 

@@ -21,6 +21,7 @@ from core.services import tags_get_or_create
 PERSON_FIELDS = {"first_name", "last_name", "job_title", "company"}
 COMPANY_FIELDS = {"company_name"}
 COMMON_FIELDS = {"about", "industry", "email", "phone", "currency"}
+CREATE_OPTIONS = {"is_private", "access_list", "tags", "custom_fields", "notify"}
 
 
 def _check_company(*, user, company: Contact | None) -> None:
@@ -106,7 +107,7 @@ def _contact_create(
 
 
 def contact_create_person(*, created_by, **kwargs) -> Contact:
-    values = {k: kwargs.pop(k) for k in list(kwargs) if k in PERSON_FIELDS | COMMON_FIELDS}
+    values = {k: kwargs.pop(k) for k in list(kwargs) if k not in CREATE_OPTIONS}
     return _contact_create(
         created_by=created_by,
         is_company=False,
@@ -117,7 +118,7 @@ def contact_create_person(*, created_by, **kwargs) -> Contact:
 
 
 def contact_create_company(*, created_by, **kwargs) -> Contact:
-    values = {k: kwargs.pop(k) for k in list(kwargs) if k in COMPANY_FIELDS | COMMON_FIELDS}
+    values = {k: kwargs.pop(k) for k in list(kwargs) if k not in CREATE_OPTIONS}
     return _contact_create(
         created_by=created_by,
         is_company=True,
@@ -127,10 +128,19 @@ def contact_create_company(*, created_by, **kwargs) -> Contact:
     )
 
 
+def _lock_visible(*, contact: Contact, user) -> Contact:
+    """The contact's row, locked; NotFound when it is gone or `user` may not read it, so a
+    stranger cannot tell a private contact exists."""
+    locked = Contact.objects.select_for_update().filter(pk=contact.pk).order_by("pk").first()
+    if locked is None or not contact_list_visible_to(user=user).filter(pk=locked.pk).exists():
+        raise NotFound("Contact not found")
+    return locked
+
+
 @transaction.atomic
 def contact_update(*, contact: Contact, updated_by, **changes) -> Contact:
     """Change only the named fields; omitted fields keep their values."""
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact = _lock_visible(contact=contact, user=updated_by)
     if not contact_can_edit(user=updated_by, contact=contact):
         raise AccessDenied()
     tags = changes.pop("tags", None)
@@ -181,7 +191,7 @@ def _set_access(*, contact: Contact, is_private: bool, access_list, set_by, noti
 
 @transaction.atomic
 def contact_set_access(*, contact: Contact, is_private: bool, access_list, set_by, notify=False):
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact = _lock_visible(contact=contact, user=set_by)
     if not contact_can_change_access(user=set_by, contact=contact):
         raise AccessDenied()
     _set_access(
