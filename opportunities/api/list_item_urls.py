@@ -1,1 +1,26 @@
-urlpatterns = []
+"""Stage, custom field and tag routes under /api/2.0/crm/. Included before the opportunity
+routes, so the literal paths (`opportunity/stage`, `opportunity/tag`, `opportunity/taglist`,
+`opportunity/filter/taglist`, `opportunity/customfield/…`) are matched here first."""
+
+from crm_project.api.routing import route
+from opportunities.api import stage_views
+
+urlpatterns = [
+    # stages
+    route("opportunity/stage", stage_views.StageListView.as_view(), name="api-stage-list"),
+    route(
+        "opportunity/stage/reorder",
+        stage_views.StageReorderView.as_view(),
+        name="api-stage-reorder",
+    ),
+    route(
+        "opportunity/stage/<int:stageid>",
+        stage_views.StageDetailView.as_view(),
+        name="api-stage-detail",
+    ),
+    route(
+        "opportunity/stage/<int:id>/color",
+        stage_views.StageColorView.as_view(),
+        name="api-stage-color",
+    ),
+]

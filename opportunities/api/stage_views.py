@@ -1,0 +1,172 @@
+"""Opportunity stages (ONLYOFFICE's deal milestones): `opportunity/stage…`.
+
+Reads are open to every signed-in user; writes are admin-only (403 before any lookup)."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from core.errors import InvalidInput
+from crm_project.api.views import OnlyOfficeAPIView
+from opportunities import services
+from opportunities.api import list_item_serializers as docs
+from opportunities.api.list_item_permissions import IsCrmAdminFor
+from opportunities.api.shapes import stage_shape
+from opportunities.errors import StageNotFound
+from opportunities.models import Stage, StageType
+from opportunities.selectors import stage_get, stage_list_with_counts
+
+TAGS = ["Opportunity stages"]
+
+# Wire name -> service argument, for the partial update (decision 1).
+STAGE_FIELDS = {
+    "title": "title",
+    "description": "description",
+    "color": "color",
+    "successProbability": "success_probability",
+    "stageType": "stage_type",
+    "daysBeforeWarning": "days_before_warning",
+}
+
+
+def stage_wrapper(stage: Stage, relative_items_count: int | None = None) -> dict:
+    """DealMilestoneWrapper: the stage plus the number of opportunities in it."""
+    if relative_items_count is None:
+        relative_items_count = getattr(stage, "relative_items_count", 0)
+    return {**stage_shape(stage), "relativeItemsCount": relative_items_count}
+
+
+def _positive_id(value: int, name: str) -> int:
+    if value is None or value <= 0:
+        raise InvalidInput(f"{name} must be a positive number.", field=name)
+    return value
+
+
+def _stage_with_count(stage_id: int) -> Stage:
+    stage = stage_list_with_counts().filter(pk=stage_id).first()
+    if stage is None:
+        raise StageNotFound()
+    return stage
+
+
+class StageBaseView(OnlyOfficeAPIView):
+    permission_classes = [IsAuthenticated, IsCrmAdminFor]
+    admin_methods = {"POST", "PUT", "DELETE"}
+
+    def stage_values(self) -> dict:
+        """The named stage fields, converted; omitted ones are left out."""
+        params = self.params()
+        values = {}
+        for wire, name in STAGE_FIELDS.items():
+            if not params.has(wire):
+                continue
+            if wire == "stageType":
+                values[name] = params.enum(wire, StageType)
+            elif wire in ("successProbability", "daysBeforeWarning"):
+                values[name] = params.integer(wire)
+            else:
+                values[name] = params.string(wire)
+        if values.get("stage_type", 0) is None:
+            values["stage_type"] = StageType.OPEN
+        return values
+
+
+class StageListView(StageBaseView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_stage_list",
+        summary="Get all opportunity stages",
+        description="Every stage in board order, with the number of opportunities in each.",
+        responses=docs.DealMilestoneSerializer(many=True),
+    )
+    def get(self, request, format=None):
+        return Response([stage_wrapper(stage) for stage in stage_list_with_counts()])
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_stage_create",
+        summary="Create an opportunity stage (admin)",
+        request=docs.StageInputSerializer,
+        responses={201: docs.DealMilestoneSerializer},
+    )
+    def post(self, request, format=None):
+        values = {"title": "", **self.stage_values()}
+        stage = services.stage_create(created_by=request.user, **values)
+        return Response(stage_wrapper(stage, 0))
+
+
+class StageDetailView(StageBaseView):
+    def stage_id(self) -> int:
+        return _positive_id(self.params().integer("stageid"), "stageid")
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_stage_read",
+        summary="Get an opportunity stage",
+        responses=docs.DealMilestoneSerializer,
+    )
+    def get(self, request, stageid, format=None):
+        return Response(stage_wrapper(_stage_with_count(self.stage_id())))
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_stage_update",
+        summary="Update an opportunity stage (admin)",
+        description="Changes only the fields the request names (omitted fields keep their value).",
+        request=docs.StageInputSerializer,
+        responses=docs.DealMilestoneSerializer,
+    )
+    def put(self, request, stageid, format=None):
+        stage = stage_get(stage_id=self.stage_id())
+        services.stage_update(stage=stage, updated_by=request.user, **self.stage_values())
+        return Response(stage_wrapper(_stage_with_count(stage.pk)))
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_stage_delete",
+        summary="Delete an unused opportunity stage (admin)",
+        description="A stage that still holds opportunities cannot be deleted (400).",
+        responses=docs.DealMilestoneSerializer,
+    )
+    def delete(self, request, stageid, format=None):
+        stage = stage_get(stage_id=self.stage_id())
+        deleted = services.stage_delete(stage=stage, deleted_by=request.user)
+        return Response(stage_wrapper(deleted, 0))
+
+
+class StageColorView(StageBaseView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_stage_color",
+        summary="Change the colour of an opportunity stage (admin)",
+        request=docs.StageColorInputSerializer,
+        responses=docs.DealMilestoneSerializer,
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+    )
+    def put(self, request, id, format=None):
+        params = self.params()
+        stage = stage_get(stage_id=_positive_id(params.integer("id"), "id"))
+        services.stage_update(
+            stage=stage, updated_by=request.user, color=params.string("color", "")
+        )
+        return Response(stage_wrapper(_stage_with_count(stage.pk)))
+
+
+class StageReorderView(StageBaseView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opportunity_stage_reorder",
+        summary="Reorder the opportunity stages (admin)",
+        description="The stages named in `ids` come first, in that order; the others follow. "
+        "Returns the named stages in their new order.",
+        request=docs.StageReorderInputSerializer,
+        responses=docs.DealMilestoneSerializer(many=True),
+    )
+    def put(self, request, format=None):
+        ids = self.params().int_list("ids")
+        if not ids:
+            raise InvalidInput("The list of stage ids is empty.", field="ids")
+        services.stage_reorder(stage_ids=ids, reordered_by=request.user)
+        named = list(dict.fromkeys(ids))
+        stages = stage_list_with_counts().in_bulk(named)
+        return Response([stage_wrapper(stages[stage_id]) for stage_id in named])
