@@ -205,6 +205,14 @@ SPECTACULAR_SETTINGS = {
         "crm_project.api.schema.wrap_envelopes",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set; documentation serializers use `choices=<Model>.choices`.
+    "ENUM_NAME_OVERRIDES": {
+        "StageTypeEnum": "opportunities.models.StageType",
+        "BidTypeEnum": "opportunities.models.BidType",
+        "FieldTypeEnum": "core.models.FieldType",
+        "ShareTypeEnum": "contacts.models.ShareType",
+        "EntityTypeEnum": "core.models.EntityType",
+    },
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
 }
 
