@@ -1,16 +1,23 @@
 """Reads on opportunities. Visibility is decided here, once, in SQL; every surface uses it."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from datetime import timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models.functions import Lower, RowNumber
+from django.utils import timezone
 
 from core.access import access_list_user_ids, visible_q
+from core.models import CustomFieldDefinition, EntityType, FieldType, Tag
 from opportunities.errors import OpportunityNotFound, StageNotFound
 from opportunities.models import (
     WEIGHTED_AMOUNT,
     Opportunity,
     OpportunityCustomFieldValue,
+    OpportunityMember,
     OpportunityUserObjectPermission,
     Stage,
     StageChange,
+    StageType,
 )
 
 
@@ -170,3 +177,154 @@ def opportunity_search_q(text: str) -> Q:
     for word in text.split():
         condition &= Q(title__icontains=word) | Q(description__icontains=word)
     return condition
+
+
+# -- board and page lists ----------------------------------------------------------------------
+
+BOARD_CARD_ORDER = (F("expected_close_date").asc(nulls_last=True), F("id").asc())
+
+
+def opportunity_needs_attention_q(*, stages=None, now=None) -> Q:
+    """Opportunities flagged on the board, as one SQL condition: in an open stage and either
+    overdue (expected close date passed) or rotting (in the stage longer than its
+    days-before-warning; the same rule as `Opportunity.is_rotting`)."""
+    now = now or timezone.now()
+    if stages is None:
+        stages = stage_list()
+    condition = Q(stage__stage_type=StageType.OPEN, expected_close_date__lt=now)
+    for stage in stages:
+        if stage.days_before_warning is None or stage.is_closed:
+            continue
+        # days_in_stage > limit  <=>  entered at least (limit + 1) whole days ago
+        entered_before = now - timedelta(days=stage.days_before_warning + 1)
+        condition |= Q(stage_id=stage.pk, stage_entered_at__lte=entered_before)
+    return condition
+
+
+def opportunity_filter(
+    queryset: QuerySet[Opportunity],
+    *,
+    text: str = "",
+    responsible=None,
+    contact=None,
+    tag=None,
+    private_only: bool = False,
+    needs_attention: bool = False,
+    stages=None,
+) -> QuerySet[Opportunity]:
+    """Narrow an already visible queryset by the board and list filters. Free text matches
+    the title, the description and the names of the contact and the customer."""
+    for word in (text or "").split():
+        queryset = queryset.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(contact__first_name__icontains=word)
+            | Q(contact__last_name__icontains=word)
+            | Q(contact__company_name__icontains=word)
+            | Q(customer__first_name__icontains=word)
+            | Q(customer__last_name__icontains=word)
+            | Q(customer__company_name__icontains=word)
+        )
+    if responsible is not None:
+        queryset = queryset.filter(responsible=responsible)
+    if contact is not None:
+        is_member = OpportunityMember.objects.filter(opportunity=OuterRef("pk"), contact=contact)
+        queryset = queryset.filter(Q(contact=contact) | Q(customer=contact) | Exists(is_member))
+    if tag is not None:
+        tagged = Opportunity.tags.through.objects.filter(opportunity=OuterRef("pk"), tag=tag)
+        queryset = queryset.filter(Exists(tagged))
+    if private_only:
+        queryset = queryset.filter(is_private=True)
+    if needs_attention:
+        queryset = queryset.filter(opportunity_needs_attention_q(stages=stages))
+    return queryset
+
+
+def opportunity_card_related(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    """What a board card shows, in a constant number of queries: the related rows, the tags
+    and the access lists (for the per-card edit right)."""
+    return queryset.select_related(
+        "stage", "bid_currency", "contact", "customer", "responsible"
+    ).prefetch_related(
+        "tags",
+        Prefetch(
+            "opportunityuserobjectpermission_set",
+            queryset=OpportunityUserObjectPermission.objects.only("user_id", "content_object"),
+            to_attr="access_permissions",
+        ),
+    )
+
+
+def opportunity_board_cards(
+    queryset: QuerySet[Opportunity], *, per_column: int
+) -> list[Opportunity]:
+    """The first `per_column` cards of every stage, in one query (a row number per stage)."""
+    ranked = queryset.annotate(
+        board_position=Window(
+            RowNumber(), partition_by=[F("stage_id")], order_by=list(BOARD_CARD_ORDER)
+        )
+    ).filter(board_position__lte=per_column)
+    return list(opportunity_card_related(ranked).order_by("stage_id", "board_position"))
+
+
+def opportunity_column_cards(
+    queryset: QuerySet[Opportunity], *, stage_id: int, offset: int, limit: int
+) -> list[Opportunity]:
+    """One page of a single column, for "load more"."""
+    page = queryset.filter(stage_id=stage_id).order_by(*BOARD_CARD_ORDER)[offset : offset + limit]
+    return list(opportunity_card_related(page))
+
+
+def opportunity_list_tags() -> QuerySet[Tag]:
+    return Tag.objects.filter(entity_type=EntityType.OPPORTUNITY).order_by("title")
+
+
+def opportunity_related_to_contact(*, user, contact) -> QuerySet[Opportunity]:
+    """The opportunities `user` may see where `contact` is the contact, customer or member."""
+    return opportunity_filter(opportunity_list_visible_to(user=user), contact=contact)
+
+
+# -- tags and custom field values (API list routes) ----------------------------------------------
+
+
+def opportunity_tags_with_counts(*, user) -> QuerySet[Tag]:
+    """Every opportunity tag with `relative_items_count`: how many opportunities `user` may see
+    carry it (private deals of others are not counted), in one aggregate query."""
+    visible_ids = opportunity_list_visible_to(user=user).values("pk")
+    return (
+        Tag.objects.filter(entity_type=EntityType.OPPORTUNITY)
+        .annotate(
+            relative_items_count=Count(
+                "opportunities", filter=Q(opportunities__in=visible_ids), distinct=True
+            )
+        )
+        .order_by(Lower("title"), "id")
+    )
+
+
+def opportunity_tag_find(*, title: str) -> Tag | None:
+    """The opportunity tag with this title, compared without case and surrounding spaces."""
+    title = (title or "").strip()
+    if not title:
+        return None
+    return Tag.objects.filter(entity_type=EntityType.OPPORTUNITY, title__iexact=title).first()
+
+
+def opportunity_tag_titles(opportunity: Opportunity) -> list[str]:
+    return list(opportunity.tags.order_by(Lower("title"), "id").values_list("title", flat=True))
+
+
+def opportunity_custom_field_values(
+    opportunity: Opportunity,
+) -> list[tuple[CustomFieldDefinition, str | None]]:
+    """(definition, value) for the fields holding a value, plus the headings, in field order
+    (ONLYOFFICE's non-empty values plus Headings)."""
+    values = dict(opportunity.custom_values.values_list("field_id", "value"))
+    definitions = CustomFieldDefinition.objects.filter(
+        entity_type=EntityType.OPPORTUNITY
+    ).order_by("position", "id")
+    return [
+        (definition, values.get(definition.pk))
+        for definition in definitions
+        if definition.pk in values or definition.field_type == FieldType.HEADING
+    ]

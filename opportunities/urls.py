@@ -1,1 +1,15 @@
-urlpatterns = []
+from django.urls import path
+
+from opportunities import views
+
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("board/columns/<int:stage_id>/", views.board_column, name="board_column"),
+    path("opportunities/", views.opportunity_list, name="opportunity_list"),
+    path("opportunities/new/", views.opportunity_new, name="opportunity_create"),
+    path("opportunities/<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
+    path("opportunities/<int:pk>/edit/", views.opportunity_edit, name="opportunity_edit"),
+    path("opportunities/<int:pk>/delete/", views.opportunity_remove, name="opportunity_delete"),
+    path("opportunities/<int:pk>/sharing/", views.opportunity_sharing, name="opportunity_sharing"),
+    path("opportunities/<int:pk>/move/", views.opportunity_move, name="opportunity_move"),
+]

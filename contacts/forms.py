@@ -1,0 +1,152 @@
+"""Forms of the contact pages; the contact services do the writes and have the last word."""
+
+from django import forms
+
+from accounts.selectors import user_list_active
+from contacts.models import Contact
+from contacts.selectors import contact_list_visible_to
+from core.models import Currency
+
+SERVICE_FIELDS = {
+    "companyName": "company_name",
+    "firstName": "first_name",
+    "lastName": "last_name",
+    "companyId": "company",
+    "accessList": "access_list",
+    "tagName": "tags",
+}
+
+
+class CompanyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_display_name()
+
+
+class ContactSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, company, e-mail…"}),
+    )
+    kind = forms.ChoiceField(
+        label="Type",
+        required=False,
+        choices=[("", "People and companies"), ("person", "People"), ("company", "Companies")],
+    )
+
+
+class ContactForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="This contact is",
+        choices=[("person", "A person"), ("company", "A company")],
+        widget=forms.RadioSelect,
+        initial="person",
+    )
+    first_name = forms.CharField(max_length=255, required=False)
+    last_name = forms.CharField(max_length=255, required=False)
+    job_title = forms.CharField(max_length=255, required=False)
+    company = CompanyChoiceField(queryset=None, required=False, label="Works at")
+    company_name = forms.CharField(max_length=255, required=False)
+    email = forms.EmailField(label="E-mail", required=False)
+    phone = forms.CharField(max_length=50, required=False)
+    industry = forms.CharField(max_length=255, required=False)
+    currency = forms.ModelChoiceField(queryset=None, required=False)
+    about = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    tags = forms.CharField(required=False, max_length=2000, help_text="Separate tags with commas.")
+    is_private = forms.BooleanField(
+        label="Private: only the people below (and me) can see it", required=False
+    )
+    access_list = UserMultipleChoiceField(
+        label="People with access",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    PERSON = ("first_name", "last_name", "job_title", "company")
+    COMPANY = ("company_name",)
+    COMMON = ("email", "phone", "industry", "currency", "about")
+
+    def __init__(self, *args, user, contact: Contact | None = None, **kwargs):
+        self.user = user
+        self.contact = contact
+        if contact is not None and "initial" not in kwargs:
+            kwargs["initial"] = self.initial_from(contact)
+        super().__init__(*args, **kwargs)
+        companies = contact_list_visible_to(user=user).filter(is_company=True)
+        if contact is not None:
+            companies = companies.exclude(pk=contact.pk)
+            if contact.company_id:
+                companies = companies | Contact.objects.filter(pk=contact.company_id)
+            self.fields["kind"].disabled = True
+            can_share = user.is_crm_admin or contact.created_by_id == user.pk
+            if not can_share:
+                del self.fields["is_private"]
+                del self.fields["access_list"]
+        self.fields["company"].queryset = companies.order_by("company_name")
+        self.fields["currency"].queryset = Currency.objects.order_by("abbreviation")
+        if "access_list" in self.fields:
+            self.fields["access_list"].queryset = user_list_active().exclude(pk=user.pk)
+
+    @staticmethod
+    def initial_from(contact: Contact) -> dict:
+        from contacts.selectors import contact_access_user_ids
+
+        return {
+            "kind": "company" if contact.is_company else "person",
+            **{
+                name: getattr(contact, name)
+                for name in ("first_name", "last_name", "job_title", "company_name")
+            },
+            **{name: getattr(contact, name) for name in ("email", "phone", "industry", "about")},
+            "company": contact.company_id,
+            "currency": contact.currency_id,
+            "tags": ", ".join(tag.title for tag in contact.tags.all()),
+            "is_private": contact.is_private,
+            "access_list": sorted(contact_access_user_ids(contact) - {contact.created_by_id}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "company":
+            if not (data.get("company_name") or "").strip():
+                self.add_error("company_name", "The company name is required.")
+        elif not ((data.get("first_name") or "").strip() or (data.get("last_name") or "").strip()):
+            self.add_error("first_name", "A first or last name is required.")
+        return data
+
+    @property
+    def is_company(self) -> bool:
+        return self.cleaned_data.get("kind") == "company"
+
+    def _tags(self) -> list[str]:
+        return [t.strip() for t in (self.cleaned_data.get("tags") or "").split(",") if t.strip()]
+
+    def _values(self, names) -> dict:
+        return {name: self.cleaned_data.get(name) for name in names}
+
+    def create_kwargs(self) -> dict:
+        names = (self.COMPANY if self.is_company else self.PERSON) + self.COMMON
+        return {
+            **self._values(names),
+            "tags": self._tags(),
+            "is_private": bool(self.cleaned_data.get("is_private")),
+            "access_list": list(self.cleaned_data.get("access_list") or []),
+        }
+
+    def update_kwargs(self) -> dict:
+        names = (self.COMPANY if self.contact.is_company else self.PERSON) + self.COMMON
+        changed = set(self.changed_data)
+        kwargs = {name: self.cleaned_data.get(name) for name in names if name in changed}
+        if "tags" in changed:
+            kwargs["tags"] = self._tags()
+        if "is_private" in changed or "access_list" in changed:
+            kwargs["is_private"] = bool(self.cleaned_data.get("is_private"))
+            kwargs["access_list"] = list(self.cleaned_data.get("access_list") or [])
+        return kwargs

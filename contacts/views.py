@@ -1,0 +1,129 @@
+"""Contact pages: list with search, detail with their opportunities, create, edit, delete."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from contacts.forms import SERVICE_FIELDS, ContactForm, ContactSearchForm
+from contacts.selectors import (
+    contact_can_edit,
+    contact_get_visible,
+    contact_search,
+)
+from contacts.services import (
+    contact_create_company,
+    contact_create_person,
+    contact_delete,
+    contact_update,
+)
+from core.errors import AccessDenied, InvalidInput, NotFound
+from opportunities.forms import add_service_error
+from opportunities.selectors import opportunity_related_to_contact
+
+PAGE_SIZE = 25
+
+
+def _visible_or_404(user, pk: int):
+    try:
+        return contact_get_visible(user=user, contact_id=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+@require_GET
+def contact_list(request: HttpRequest) -> HttpResponse:
+    form = ContactSearchForm(request.GET)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    kind = {"person": False, "company": True}.get(data.get("kind") or "")
+    contacts = (
+        contact_search(user=request.user, text=data.get("q") or "", is_company=kind)
+        .select_related("company")
+        .order_by("company_name", "last_name", "first_name", "id")
+    )
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "contacts/contact_list.html", {"page": page, "form": form})
+
+
+@login_required
+@require_GET
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _visible_or_404(request.user, pk)
+    opportunities = (
+        opportunity_related_to_contact(user=request.user, contact=contact)
+        .select_related("stage", "bid_currency", "responsible")
+        .order_by("stage__sort_order", "expected_close_date", "id")
+    )
+    persons = contact.persons.all() if contact.is_company else []
+    return render(
+        request,
+        "contacts/contact_detail.html",
+        {
+            "contact": contact,
+            "opportunities": opportunities,
+            "persons": persons,
+            "can_edit": contact_can_edit(user=request.user, contact=contact),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_new(request: HttpRequest) -> HttpResponse:
+    initial = {"kind": "company"} if request.GET.get("kind") == "company" else {}
+    form = ContactForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        create = contact_create_company if form.is_company else contact_create_person
+        try:
+            contact = create(created_by=request.user, **form.create_kwargs())
+        except InvalidInput as exc:
+            add_service_error(form, exc, SERVICE_FIELDS)
+        else:
+            messages.success(request, f"Contact “{contact.display_name}” created.")
+            return redirect("contact_detail", pk=contact.pk)
+    return render(request, "contacts/contact_form.html", {"form": form, "contact": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _visible_or_404(request.user, pk)
+    if not contact_can_edit(user=request.user, contact=contact):
+        raise PermissionDenied("You may see this contact but not change it.")
+    form = ContactForm(request.POST or None, user=request.user, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = contact_update(
+                contact=contact, updated_by=request.user, **form.update_kwargs()
+            )
+        except InvalidInput as exc:
+            add_service_error(form, exc, SERVICE_FIELDS)
+        except AccessDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        else:
+            messages.success(request, f"Contact “{contact.display_name}” saved.")
+            return redirect("contact_detail", pk=contact.pk)
+    return render(request, "contacts/contact_form.html", {"form": form, "contact": contact})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _visible_or_404(request.user, pk)
+    if not contact_can_edit(user=request.user, contact=contact):
+        raise PermissionDenied("You may see this contact but not delete it.")
+    if request.method == "POST":
+        try:
+            contact_delete(contact=contact, deleted_by=request.user)
+        except AccessDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        messages.success(request, f"Contact “{contact.display_name}” deleted.")
+        return redirect("contact_list")
+    return render(request, "contacts/contact_confirm_delete.html", {"contact": contact})

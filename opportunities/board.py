@@ -1,0 +1,173 @@
+"""The Kanban board: columns with their totals in the base currency and their first cards.
+
+Every number comes from SQL over exactly the opportunities the user may see and the active
+filters: one aggregate query for all the column totals, one windowed query for all the first
+cards. The cost of a board is a constant number of queries, whatever the size of the pipeline.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from core.models import Currency
+from core.selectors import currency_base, currency_rates_to_base
+from opportunities.models import Opportunity, Stage
+from opportunities.selectors import (
+    opportunity_board_cards,
+    opportunity_can_edit,
+    opportunity_column_cards,
+    opportunity_filter,
+    opportunity_list_visible_to,
+    opportunity_stage_totals,
+    stage_list,
+)
+
+CARDS_PER_COLUMN = 25
+CENTS = Decimal("0.01")
+
+
+@dataclass
+class BoardFilters:
+    """The filters above the board and the opportunity list (parsed by BoardFilterForm)."""
+
+    text: str = ""
+    responsible: object = None
+    contact: object = None
+    tag: object = None
+    private_only: bool = False
+    needs_attention: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.text
+            or self.responsible
+            or self.contact
+            or self.tag
+            or self.private_only
+            or self.needs_attention
+        )
+
+
+@dataclass
+class ColumnTotals:
+    count: int = 0
+    total: Decimal = Decimal("0.00")
+    weighted: Decimal = Decimal("0.00")
+    # opportunities in a currency without a stored rate: counted, not summed
+    unconverted: int = 0
+
+
+@dataclass
+class BoardColumn:
+    stage: Stage
+    totals: ColumnTotals
+    cards: list[Opportunity] = field(default_factory=list)
+
+    @property
+    def remaining(self) -> int:
+        return max(self.totals.count - len(self.cards), 0)
+
+
+@dataclass
+class Board:
+    columns: list[BoardColumn]
+    base_currency: Currency
+    filters: BoardFilters
+
+    @property
+    def count(self) -> int:
+        return sum(column.totals.count for column in self.columns)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((column.totals.total for column in self.columns), Decimal("0.00"))
+
+    @property
+    def weighted(self) -> Decimal:
+        return sum((column.totals.weighted for column in self.columns), Decimal("0.00"))
+
+
+def board_queryset(*, user, filters: BoardFilters, stages=None) -> QuerySet[Opportunity]:
+    """The opportunities on `user`'s board under `filters`: visibility first, then filters."""
+    return opportunity_filter(
+        opportunity_list_visible_to(user=user),
+        text=filters.text,
+        responsible=filters.responsible,
+        contact=filters.contact,
+        tag=filters.tag,
+        private_only=filters.private_only,
+        needs_attention=filters.needs_attention,
+        stages=stages,
+    )
+
+
+def stage_totals_in_base(
+    queryset: QuerySet[Opportunity], *, base: Currency
+) -> dict[int, ColumnTotals]:
+    """Count, amount and weighted amount per stage, converted to the base currency with the
+    stored rates (one aggregate query, grouped by stage and currency, plus the rates)."""
+    rates = currency_rates_to_base(base)
+    totals: dict[int, ColumnTotals] = {}
+    for row in opportunity_stage_totals(queryset):
+        column = totals.setdefault(row["stage_id"], ColumnTotals())
+        column.count += row["count"]
+        rate = rates.get(row["bid_currency_id"])
+        if rate is None:
+            column.unconverted += row["count"]
+            continue
+        column.total += Decimal(row["total"] or 0) * rate
+        column.weighted += Decimal(row["weighted"] or 0) * rate
+    for column in totals.values():
+        column.total = column.total.quantize(CENTS)
+        column.weighted = column.weighted.quantize(CENTS)
+    return totals
+
+
+def _mark_edit_rights(cards: list[Opportunity], user) -> None:
+    for card in cards:
+        card.user_can_edit = opportunity_can_edit(user=user, opportunity=card)
+
+
+def board_build(*, user, filters: BoardFilters, per_column: int = CARDS_PER_COLUMN) -> Board:
+    stages = list(stage_list())
+    base = currency_base()
+    queryset = board_queryset(user=user, filters=filters, stages=stages)
+    totals = stage_totals_in_base(queryset, base=base)
+    cards = opportunity_board_cards(queryset, per_column=per_column)
+    _mark_edit_rights(cards, user)
+    by_stage: dict[int, list[Opportunity]] = {}
+    for card in cards:
+        by_stage.setdefault(card.stage_id, []).append(card)
+    columns = [
+        BoardColumn(
+            stage=stage,
+            totals=totals.get(stage.pk, ColumnTotals()),
+            cards=by_stage.get(stage.pk, []),
+        )
+        for stage in stages
+    ]
+    return Board(columns=columns, base_currency=base, filters=filters)
+
+
+def board_column_page(
+    *, user, filters: BoardFilters, stage: Stage, offset: int, limit: int = CARDS_PER_COLUMN
+) -> tuple[list[Opportunity], int]:
+    """The next cards of one column ("load more") and how many remain after them."""
+    queryset = board_queryset(user=user, filters=filters)
+    cards = opportunity_column_cards(queryset, stage_id=stage.pk, offset=offset, limit=limit)
+    _mark_edit_rights(cards, user)
+    remaining = max(queryset.filter(stage=stage).count() - offset - len(cards), 0)
+    return cards, remaining
+
+
+def board_columns_totals(
+    *, user, filters: BoardFilters, stages: list[Stage]
+) -> list[tuple[Stage, ColumnTotals, Currency]]:
+    """The totals of a few columns, e.g. both ends of a move."""
+    base = currency_base()
+    totals = stage_totals_in_base(
+        board_queryset(user=user, filters=filters).filter(stage__in=stages), base=base
+    )
+    return [(stage, totals.get(stage.pk, ColumnTotals()), base) for stage in stages]

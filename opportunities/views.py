@@ -1,0 +1,414 @@
+"""Pages of the pipeline: the board, the list, and create / detail / edit / delete / sharing.
+
+Views are thin: parse with a form, read through the selectors (visibility first, so a stranger
+gets 404), write through one service, render. Domain errors become form errors, messages, 403
+or 404 here and nowhere else."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import AccessDenied, InvalidInput, NotFound
+from opportunities.board import (
+    CARDS_PER_COLUMN,
+    BoardFilters,
+    board_build,
+    board_column_page,
+    board_columns_totals,
+    board_queryset,
+)
+from opportunities.forms import (
+    SERVICE_FIELDS,
+    BoardFilterForm,
+    OpportunityForm,
+    SharingForm,
+    StageMoveForm,
+    add_service_error,
+)
+from opportunities.selectors import (
+    opportunity_access_users,
+    opportunity_can_change_access,
+    opportunity_can_edit,
+    opportunity_card_related,
+    opportunity_get_visible,
+    opportunity_list_visible_to,
+    opportunity_stage_history,
+    opportunity_with_related,
+    stage_get,
+    stage_list,
+)
+from opportunities.services import (
+    opportunity_create,
+    opportunity_delete,
+    opportunity_move_to_stage,
+    opportunity_set_access,
+    opportunity_update,
+)
+
+LIST_PAGE_SIZE = 25
+LIST_SORTS = {
+    "title": ("title", "id"),
+    "value": ("bid_value", "id"),
+    "stage": ("stage__sort_order", "stage_id", "id"),
+    "close": ("expected_close_date", "id"),
+    "responsible": ("responsible__first_name", "responsible__last_name", "id"),
+    "updated": ("updated_at", "id"),
+    "created": ("created_at", "id"),
+}
+FILTER_KEYS = ("q", "responsible", "contact", "tag", "private", "attention")
+
+
+def _visible_or_404(user, pk: int):
+    try:
+        return opportunity_get_visible(user=user, opportunity_id=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _filters(request: HttpRequest, data) -> tuple[BoardFilterForm, BoardFilters]:
+    form = BoardFilterForm(data, user=request.user)
+    return form, form.to_filters()
+
+
+def _filter_query(data) -> str:
+    """The filter part of a query string, to carry filters into partial requests."""
+    query = data.copy()
+    for key in list(query):
+        if key not in FILTER_KEYS:
+            del query[key]
+    return query.urlencode()
+
+
+def _board_url(filter_query: str) -> str:
+    return reverse("board") + (f"?{filter_query}" if filter_query else "")
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+# -- board -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request, request.GET)
+    the_board = board_build(user=request.user, filters=filters)
+    context = {
+        "board": the_board,
+        "filter_form": form,
+        "filter_query": _filter_query(request.GET),
+        "per_column": CARDS_PER_COLUMN,
+        "stages": [column.stage for column in the_board.columns],
+    }
+    return render(request, "opportunities/board.html", context)
+
+
+@login_required
+@require_GET
+def board_column(request: HttpRequest, stage_id: int) -> HttpResponse:
+    """The next cards of one column ("load more"), as an HTML fragment."""
+    try:
+        stage = stage_get(stage_id=stage_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    try:
+        offset = max(int(request.GET.get("offset", CARDS_PER_COLUMN)), 0)
+    except ValueError:
+        offset = CARDS_PER_COLUMN
+    _, filters = _filters(request, request.GET)
+    cards, remaining = board_column_page(
+        user=request.user, filters=filters, stage=stage, offset=offset
+    )
+    context = {
+        "cards": cards,
+        "stage": stage,
+        "stages": list(stage_list()),
+        "remaining": remaining,
+        "next_offset": offset + len(cards),
+        "filter_query": _filter_query(request.GET),
+        "next_url": _board_url(_filter_query(request.GET)),
+        "per_column": CARDS_PER_COLUMN,
+    }
+    return render(request, "opportunities/_column_more.html", context)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _move_error(request, opportunity_pk, message: str, status: int):
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "error": message}, status=status)
+    if status == 404:
+        raise Http404(message)
+    messages.error(request, message)
+    return redirect(_safe_next(request, reverse("opportunity_detail", args=[opportunity_pk])))
+
+
+@login_required
+@require_POST
+def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a card to another stage: drag and drop on the board (JSON), or the stage selector
+    on a card or the detail page (a plain form post that comes back with a message)."""
+    try:
+        opportunity = opportunity_get_visible(user=request.user, opportunity_id=pk)
+    except NotFound:
+        return _move_error(request, pk, "This opportunity no longer exists or is hidden.", 404)
+    form = StageMoveForm(request.POST)
+    if not form.is_valid():
+        return _move_error(request, pk, "Choose an existing stage.", 400)
+    previous_stage = opportunity.stage
+    try:
+        opportunity = opportunity_move_to_stage(
+            opportunity=opportunity, stage=form.cleaned_data["stage"], moved_by=request.user
+        )
+    except AccessDenied:
+        return _move_error(
+            request, pk, f"You may not move “{opportunity.title}”: you cannot edit it.", 403
+        )
+    except NotFound:
+        return _move_error(request, pk, "This opportunity no longer exists or is hidden.", 404)
+    except InvalidInput as exc:
+        return _move_error(request, pk, exc.message, 400)
+    message = f"“{opportunity.title}” moved to {opportunity.stage.title}."
+    if not _wants_json(request):
+        messages.success(request, message)
+        return redirect(_safe_next(request, reverse("opportunity_detail", args=[pk])))
+
+    # The board's filters ride along, so the new totals match what the columns show.
+    _, filters = _filters(request, request.POST)
+    stages = [previous_stage] if previous_stage.pk != opportunity.stage_id else []
+    stages.append(opportunity.stage)
+    card = opportunity_card_related(
+        board_queryset(user=request.user, filters=BoardFilters()).filter(pk=pk)
+    ).first()
+    card.user_can_edit = opportunity_can_edit(user=request.user, opportunity=card)
+    columns = board_columns_totals(user=request.user, filters=filters, stages=stages)
+    return JsonResponse(
+        {
+            "ok": True,
+            "message": message,
+            "opportunity": pk,
+            "stage": opportunity.stage_id,
+            "card": render_to_string(
+                "opportunities/_card.html",
+                {
+                    "card": card,
+                    "stages": list(stage_list()),
+                    "next_url": _board_url(_filter_query(request.POST)),
+                },
+                request=request,
+            ),
+            "columns": [
+                {
+                    "stage": stage.pk,
+                    "header": render_to_string(
+                        "opportunities/_column_header.html",
+                        {"stage": stage, "totals": totals, "base": base},
+                        request=request,
+                    ),
+                    "count": totals.count,
+                    "total": str(totals.total),
+                    "weighted": str(totals.weighted),
+                }
+                for stage, totals, base in columns
+            ],
+        }
+    )
+
+
+# -- list --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request, request.GET)
+    sort = request.GET.get("sort", "close")
+    key = sort.lstrip("-")
+    if key not in LIST_SORTS:
+        sort, key = "close", "close"
+    ordering = [f"-{field}" if sort.startswith("-") else field for field in LIST_SORTS[key]]
+    queryset = (
+        board_queryset(user=request.user, filters=filters)
+        .select_related("stage", "bid_currency", "contact", "customer", "responsible")
+        .prefetch_related("tags")
+        .order_by(*ordering)
+    )
+    page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = [
+        ("title", "Title"),
+        ("stage", "Stage"),
+        ("value", "Amount"),
+        ("responsible", "Responsible"),
+        ("close", "Expected close"),
+        ("updated", "Updated"),
+    ]
+    return render(
+        request,
+        "opportunities/opportunity_list.html",
+        {
+            "page": page,
+            "filter_form": form,
+            "sort": sort,
+            "sort_key": key,
+            "columns": columns,
+        },
+    )
+
+
+# -- create, detail, edit, delete, sharing -------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_new(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    if request.method == "GET":
+        for name in ("stage", "contact"):
+            if request.GET.get(name, "").isdigit():
+                initial[name] = request.GET[name]
+    form = OpportunityForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = opportunity_create(created_by=request.user, **form.create_kwargs())
+        except InvalidInput as exc:
+            add_service_error(form, exc, SERVICE_FIELDS)
+        else:
+            messages.success(request, f"Opportunity “{opportunity.title}” created.")
+            return redirect("opportunity_detail", pk=opportunity.pk)
+    return render(
+        request, "opportunities/opportunity_form.html", {"form": form, "opportunity": None}
+    )
+
+
+@login_required
+@require_GET
+def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = (
+        opportunity_with_related(opportunity_list_visible_to(user=request.user))
+        .filter(pk=pk)
+        .first()
+    )
+    if opportunity is None:
+        raise Http404("The record could not be found")
+    stages = list(stage_list())
+    return render(
+        request,
+        "opportunities/opportunity_detail.html",
+        {
+            "opportunity": opportunity,
+            "history": opportunity_stage_history(opportunity),
+            "access_users": opportunity_access_users(opportunity),
+            "can_edit": opportunity_can_edit(user=request.user, opportunity=opportunity),
+            "can_change_access": opportunity_can_change_access(
+                user=request.user, opportunity=opportunity
+            ),
+            "stages": stages,
+            "move_form": StageMoveForm(initial={"stage": opportunity.stage_id}, stages=stages),
+        },
+    )
+
+
+def _editable_or_403(request: HttpRequest, pk: int):
+    opportunity = _visible_or_404(request.user, pk)
+    if not opportunity_can_edit(user=request.user, opportunity=opportunity):
+        raise PermissionDenied("You may see this opportunity but not change it.")
+    return opportunity
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _editable_or_403(request, pk)
+    form = OpportunityForm(request.POST or None, user=request.user, opportunity=opportunity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = opportunity_update(
+                opportunity=opportunity, updated_by=request.user, **form.update_kwargs()
+            )
+        except InvalidInput as exc:
+            add_service_error(form, exc, SERVICE_FIELDS)
+        except AccessDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        else:
+            messages.success(request, f"Opportunity “{opportunity.title}” saved.")
+            return redirect("opportunity_detail", pk=opportunity.pk)
+    return render(
+        request,
+        "opportunities/opportunity_form.html",
+        {"form": form, "opportunity": opportunity},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _editable_or_403(request, pk)
+    if request.method == "POST":
+        try:
+            opportunity_delete(opportunity=opportunity, deleted_by=request.user)
+        except AccessDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        messages.success(request, f"Opportunity “{opportunity.title}” deleted.")
+        return redirect("board")
+    return render(
+        request, "opportunities/opportunity_confirm_delete.html", {"opportunity": opportunity}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_sharing(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _visible_or_404(request.user, pk)
+    if not opportunity_can_change_access(user=request.user, opportunity=opportunity):
+        raise PermissionDenied("Only its creator and administrators change who sees it.")
+    access_users = opportunity_access_users(opportunity)
+    form = SharingForm(
+        request.POST or None,
+        user=request.user,
+        initial={
+            "is_private": opportunity.is_private,
+            "access_list": [u.pk for u in access_users if u.pk != request.user.pk],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity_set_access(
+                opportunity=opportunity,
+                is_private=form.cleaned_data["is_private"],
+                access_list=list(form.cleaned_data["access_list"]),
+                set_by=request.user,
+                notify=form.cleaned_data["notify"],
+            )
+        except InvalidInput as exc:
+            add_service_error(form, exc, {"accessList": "access_list"})
+        except AccessDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        else:
+            state = "private" if form.cleaned_data["is_private"] else "visible to everyone"
+            messages.success(request, f"“{opportunity.title}” is now {state}.")
+            return redirect("opportunity_detail", pk=pk)
+    return render(
+        request,
+        "opportunities/opportunity_sharing.html",
+        {"form": form, "opportunity": opportunity},
+    )

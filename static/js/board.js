@@ -1,0 +1,166 @@
+/* The Kanban board: drag and drop (SortableJS), keyboard moves, live column totals.
+ *
+ * A move goes through the same endpoint as the stage selector on each card: POST
+ * /opportunities/<id>/move/ with the board's filters, answered with the new card and the new
+ * headers of both columns. A refused move puts the card back and says why. */
+(function () {
+  "use strict";
+
+  function board() {
+    return document.getElementById("board");
+  }
+
+  function fromHTML(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  function money(value, sample) {
+    // keep the base currency's prefix/suffix as rendered by the server
+    var text = sample || "";
+    var number = Number(value).toLocaleString("en-US", { maximumFractionDigits: 2 });
+    return text.replace(/[0-9][0-9.,]*[kMB]?/, number);
+  }
+
+  function updateSummary() {
+    var root = board();
+    if (!root) return;
+    var count = 0, total = 0, weighted = 0;
+    root.querySelectorAll(".column-header").forEach(function (header) {
+      count += Number(header.dataset.count);
+      total += Number(header.dataset.total);
+      weighted += Number(header.dataset.weighted);
+    });
+    var summary = document.getElementById("board-summary");
+    if (!summary) return;
+    var parts = { count: count, total: total, weighted: weighted };
+    Object.keys(parts).forEach(function (key) {
+      var el = summary.querySelector('[data-summary="' + key + '"]');
+      if (!el) return;
+      el.textContent = key === "count" ? String(parts[key]) : money(parts[key], el.textContent);
+    });
+  }
+
+  function putBack(card, from, index) {
+    var ref = from.children[index] || null;
+    if (ref === card) return;
+    from.insertBefore(card, ref);
+  }
+
+  function shiftOffset(stageId, delta) {
+    var input = document.getElementById("offset-" + stageId);
+    if (input) input.value = String(Math.max(0, Number(input.value) + delta));
+  }
+
+  function moveCard(card, toList, from, oldIndex) {
+    var toStage = toList.dataset.stageId;
+    var fromStage = from.dataset.stageId;
+    if (card.dataset.canEdit !== "true") {
+      putBack(card, from, oldIndex);
+      window.Pipeline.toast("You may not move this opportunity: you cannot edit it.", "error");
+      return Promise.resolve(false);
+    }
+    var body = new URLSearchParams(board().dataset.filterQuery || "");
+    body.set("stage", toStage);
+    card.classList.add("is-saving");
+    card.setAttribute("aria-busy", "true");
+    return fetch(card.dataset.moveUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": window.Pipeline.csrfToken(), "Accept": "application/json" },
+      body: body
+    })
+      .then(function (response) {
+        return response.json().catch(function () {
+          return { ok: false, error: "The server could not save the move (" + response.status + ")." };
+        });
+      })
+      .catch(function () {
+        return { ok: false, error: "The move could not be saved: the server cannot be reached." };
+      })
+      .then(function (data) {
+        card.classList.remove("is-saving");
+        card.removeAttribute("aria-busy");
+        if (!data.ok) {
+          putBack(card, from, oldIndex);
+          window.Pipeline.toast(data.error || "The move was refused.", "error");
+          return false;
+        }
+        var fresh = fromHTML(data.card);
+        card.replaceWith(fresh);
+        if (window.htmx) window.htmx.process(fresh);
+        data.columns.forEach(function (column) {
+          var header = document.getElementById("column-header-" + column.stage);
+          if (header) header.replaceWith(fromHTML(column.header));
+        });
+        shiftOffset(fromStage, -1);
+        updateSummary();
+        window.Pipeline.toast(data.message, "success");
+        return true;
+      });
+  }
+
+  function initSortable(root) {
+    if (!window.Sortable) return;
+    (root || document).querySelectorAll(".column-cards").forEach(function (list) {
+      if (list.dataset.sortableReady) return;
+      list.dataset.sortableReady = "1";
+      window.Sortable.create(list, {
+        group: "pipeline",
+        sort: false,
+        draggable: ".card",
+        filter: "a, button, select, summary, input, label",
+        preventOnFilter: false,
+        animation: 150,
+        ghostClass: "card-ghost",
+        chosenClass: "card-chosen",
+        forceFallback: false,
+        onEnd: function (evt) {
+          if (evt.from === evt.to) return;
+          moveCard(evt.item, evt.to, evt.from, evt.oldIndex);
+        }
+      });
+    });
+  }
+
+  // Moving without a mouse: the stage selector on each card.
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest(".card-move-form");
+    if (!form || !board()) return;
+    var card = form.closest(".card");
+    var select = form.querySelector("select[name=stage]");
+    var toList = document.getElementById("cards-" + select.value);
+    if (!card || !toList) return;
+    event.preventDefault();
+    var from = card.parentElement;
+    if (from === toList) return;
+    var oldIndex = Array.prototype.indexOf.call(from.children, card);
+    toList.prepend(card);
+    moveCard(card, toList, from, oldIndex).then(function (moved) {
+      var current = document.querySelector('.card[data-opportunity-id="' + card.dataset.opportunityId + '"] summary');
+      if (moved && current) current.focus();
+    });
+  });
+
+  // "Load more" may bring a card that was dropped into the column meanwhile: keep one.
+  function dropDuplicates() {
+    var seen = {};
+    document.querySelectorAll(".card[data-opportunity-id]").forEach(function (card) {
+      var id = card.dataset.opportunityId;
+      if (seen[id]) card.remove();
+      else seen[id] = true;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    initSortable(document);
+  });
+  document.addEventListener("htmx:after:swap", function () {
+    dropDuplicates();
+    initSortable(document);
+  });
+  document.addEventListener("htmx:after:settle", function () {
+    initSortable(document);
+  });
+})();
