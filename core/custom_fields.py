@@ -35,7 +35,10 @@ def parse_mask(field_type: int, mask: str) -> dict | list | None:
         raise InvalidInput("The mask must be JSON.", field="mask") from exc
     if field_type == FieldType.TEXT_FIELD and isinstance(parsed, dict) and "size" in parsed:
         size = parsed["size"]
-        if not isinstance(size, int) or size <= 0:
+        if isinstance(size, str) and size.strip().isdigit():
+            # ONLYOFFICE's own example sends {"size":"40"}
+            size = parsed["size"] = int(size.strip())
+        if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
             raise InvalidInput("The TextField size must be a positive integer.", field="mask")
     return parsed
 

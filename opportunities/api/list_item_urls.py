@@ -3,7 +3,7 @@ routes, so the literal paths (`opportunity/stage`, `opportunity/tag`, `opportuni
 `opportunity/filter/taglist`, `opportunity/customfield/…`) are matched here first."""
 
 from crm_project.api.routing import route
-from opportunities.api import stage_views
+from opportunities.api import custom_field_views, stage_views
 
 urlpatterns = [
     # stages
@@ -22,5 +22,36 @@ urlpatterns = [
         "opportunity/stage/<int:id>/color",
         stage_views.StageColorView.as_view(),
         name="api-stage-color",
+    ),
+    # custom fields
+    route(
+        "opportunity/customfield/definitions",
+        custom_field_views.CustomFieldDefinitionListView.as_view(),
+        name="api-customfield-definitions",
+    ),
+    route(
+        "opportunity/customfield",
+        custom_field_views.CustomFieldCreateView.as_view(),
+        name="api-customfield-create",
+    ),
+    route(
+        "opportunity/customfield/reorder",
+        custom_field_views.CustomFieldReorderView.as_view(),
+        name="api-customfield-reorder",
+    ),
+    route(
+        "opportunity/customfield/<int:fieldid>",
+        custom_field_views.CustomFieldDetailView.as_view(),
+        name="api-customfield-detail",
+    ),
+    route(
+        "opportunity/<int:entityid>/customfield",
+        custom_field_views.OpportunityCustomFieldListView.as_view(),
+        name="api-opportunity-customfields",
+    ),
+    route(
+        "opportunity/<int:entityid>/customfield/<int:fieldid>",
+        custom_field_views.OpportunityCustomFieldValueView.as_view(),
+        name="api-opportunity-customfield-value",
     ),
 ]

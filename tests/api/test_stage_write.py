@@ -64,9 +64,10 @@ def test_create_returns_201_and_the_stage_last_in_order_when_admin_sends_json(ad
         "daysBeforeWarning": 10,
         "relativeItemsCount": 0,
     }
-    assert created.sort_order > Stage.objects.exclude(pk=created.pk).order_by("-sort_order")[
-        0
-    ].sort_order
+    assert (
+        created.sort_order
+        > Stage.objects.exclude(pk=created.pk).order_by("-sort_order")[0].sort_order
+    )
 
 
 @pytest.mark.parametrize(
