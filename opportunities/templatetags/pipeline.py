@@ -38,8 +38,8 @@ def money_short(amount, currency=None) -> str:
     """Compact money for column headers: `$9,500`, `$12.5k`, `$3.2M`."""
     amount = Decimal(amount or 0)
     text = _grouped(amount, 0)
-    for size, suffix in ((10**9, "B"), (10**6, "M"), (10**4, "k")):
-        if abs(amount) >= size:
+    for threshold, size, suffix in ((10**9, 10**9, "B"), (10**6, 10**6, "M"), (10**4, 1000, "k")):
+        if abs(amount) >= threshold:
             scaled = (amount / size).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             text = f"{scaled:,.1f}".removesuffix(".0") + suffix
             break

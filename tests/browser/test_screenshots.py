@@ -1,0 +1,30 @@
+"""Screenshots for the README, made from a realistic pipeline: `make screenshots`."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.demo_data import build_demo
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.mark.browser
+def test_screenshot_board_and_detail_written_when_demo_pipeline_is_shown(
+    live_server, page, sign_in
+):
+    maria, _, _, deals = build_demo()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    sign_in(page, maria)
+    page.set_viewport_size({"width": 1600, "height": 920})
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector(".card")
+    page.screenshot(path=str(SCREENSHOTS / "board.png"))
+
+    deal = deals["Security audit"]
+    page.goto(f"{live_server.url}/opportunities/{deal.pk}/")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(SCREENSHOTS / "opportunity-detail.png"), full_page=True)
+
+    assert (SCREENSHOTS / "board.png").stat().st_size > 10_000
+    assert (SCREENSHOTS / "opportunity-detail.png").stat().st_size > 10_000
