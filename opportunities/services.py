@@ -8,6 +8,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Prefetch
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
@@ -16,7 +18,7 @@ from contacts.selectors import contact_list_visible_to
 from core.access import clear_access_list, replace_access_list
 from core.custom_fields import normalize_value
 from core.errors import AccessDenied, InvalidInput, NotFound
-from core.models import Currency, CustomFieldDefinition, EntityType
+from core.models import Currency, CustomFieldDefinition, EntityType, Tag
 from core.notifications import notify_access_granted_on_commit
 from core.selectors import currency_base
 from core.services import require_admin, tags_get_or_create
@@ -740,3 +742,66 @@ def stage_delete(*, stage: Stage, deleted_by: User) -> Stage:
     stage.delete()
     stage.pk = stage_id
     return stage
+
+
+# -- opportunity tags (bulk and admin) -----------------------------------------------------------
+
+
+@transaction.atomic
+def opportunity_tag_add_many(
+    *, opportunity_ids: Iterable[int], tag_name: str, added_by: User
+) -> tuple[Tag, list[int]]:
+    """Put the tag on every listed opportunity `added_by` may see and edit; the others are
+    skipped, as ONLYOFFICE's batch routes do. Returns the tag and the ids it was added to."""
+    (tag,) = tags_get_or_create(entity_type=EntityType.OPPORTUNITY, titles=[tag_name])
+    ids = list(dict.fromkeys(int(i) for i in opportunity_ids))
+    candidates = list(
+        opportunity_list_visible_to(user=added_by)
+        .filter(pk__in=ids)
+        .select_for_update(of=("self",))
+        .prefetch_related(
+            Prefetch(
+                "opportunityuserobjectpermission_set",
+                queryset=OpportunityUserObjectPermission.objects.only("user_id", "content_object"),
+                to_attr="access_permissions",
+            )
+        )
+        .order_by("pk")
+    )
+    editable = [o.pk for o in candidates if opportunity_can_edit(user=added_by, opportunity=o)]
+    Opportunity.tags.through.objects.bulk_create(
+        [Opportunity.tags.through(opportunity_id=pk, tag_id=tag.pk) for pk in editable],
+        ignore_conflicts=True,
+    )
+    return tag, editable
+
+
+@transaction.atomic
+def opportunity_tag_delete(*, tag_name: str, deleted_by: User) -> Tag:
+    """Delete an opportunity tag everywhere (admin only: it touches others' opportunities)."""
+    require_admin(deleted_by)
+    title = (tag_name or "").strip()
+    if not title:
+        raise InvalidInput("The tag name is required.", field="tagName")
+    tag = (
+        Tag.objects.select_for_update()
+        .filter(entity_type=EntityType.OPPORTUNITY, title__iexact=title)
+        .first()
+    )
+    if tag is None:
+        raise NotFound("Tag not found")
+    tag_id = tag.pk
+    tag.delete()
+    tag.pk = tag_id
+    return tag
+
+
+@transaction.atomic
+def opportunity_tags_delete_unused(*, deleted_by: User) -> list[str]:
+    """Delete the opportunity tags no opportunity carries; returns their titles."""
+    require_admin(deleted_by)
+    unused = Tag.objects.filter(entity_type=EntityType.OPPORTUNITY, opportunities__isnull=True)
+    rows = list(unused.order_by(Lower("title"), "id").values_list("pk", "title"))
+    # re-checked at delete time: a tag put on an opportunity meanwhile stays
+    Tag.objects.filter(pk__in=[pk for pk, _ in rows], opportunities__isnull=True).delete()
+    return [title for _, title in rows]

@@ -3,7 +3,7 @@ routes, so the literal paths (`opportunity/stage`, `opportunity/tag`, `opportuni
 `opportunity/filter/taglist`, `opportunity/customfield/…`) are matched here first."""
 
 from crm_project.api.routing import route
-from opportunities.api import custom_field_views, stage_views
+from opportunities.api import custom_field_views, stage_views, tag_views
 
 urlpatterns = [
     # stages
@@ -53,5 +53,24 @@ urlpatterns = [
         "opportunity/<int:entityid>/customfield/<int:fieldid>",
         custom_field_views.OpportunityCustomFieldValueView.as_view(),
         name="api-opportunity-customfield-value",
+    ),
+    # tags
+    route("opportunity/tag", tag_views.TagCollectionView.as_view(), name="api-tag-collection"),
+    route("opportunity/tag/unused", tag_views.TagUnusedView.as_view(), name="api-tag-unused"),
+    route(
+        "opportunity/tag/<int:entityid>",
+        tag_views.OpportunityTagListView.as_view(),
+        name="api-opportunity-tags",
+    ),
+    route(
+        "opportunity/<int:entityid>/tag",
+        tag_views.OpportunityTagView.as_view(),
+        name="api-opportunity-tag",
+    ),
+    route("opportunity/taglist", tag_views.TagBatchView.as_view(), name="api-tag-batch"),
+    route(
+        "opportunity/filter/taglist",
+        tag_views.TagFilterBatchView.as_view(),
+        name="api-tag-filter-batch",
     ),
 ]
