@@ -1,10 +1,12 @@
 """Writes on contacts. Each service validates, raises a typed domain error, and is atomic."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from contacts.models import Contact, ContactCustomFieldValue, ContactUserObjectPermission
+from contacts.models import Contact, ContactCustomFieldValue, ContactUserObjectPermission, ShareType
 from contacts.selectors import (
     contact_access_user_ids,
     contact_can_change_access,
@@ -20,7 +22,14 @@ from core.services import tags_get_or_create
 
 PERSON_FIELDS = {"first_name", "last_name", "job_title", "company"}
 COMPANY_FIELDS = {"company_name"}
-COMMON_FIELDS = {"about", "industry", "email", "phone", "currency"}
+COMMON_FIELDS = {"about", "industry", "email", "phone", "currency", "share_type"}
+# Wire names, for error messages.
+_WIRE_NAMES = {
+    "first_name": "firstName",
+    "last_name": "lastName",
+    "job_title": "jobTitle",
+    "company_name": "companyName",
+}
 CREATE_OPTIONS = {"is_private", "access_list", "tags", "custom_fields", "notify"}
 
 
@@ -38,10 +47,31 @@ def _apply(contact: Contact, values: dict, allowed: set[str]) -> list[str]:
     if unknown:
         raise InvalidInput(f"Unknown contact fields: {', '.join(sorted(unknown))}")
     for name, value in values.items():
-        if name != "company" and name != "currency" and value is None:
+        if name == "share_type":
+            value = ShareType.NONE if value is None else value
+            if value not in ShareType.values:
+                raise InvalidInput("Unknown share type.", field="shareType")
+        elif name != "company" and name != "currency" and value is None:
             value = ""
-        setattr(contact, name, value.strip() if isinstance(value, str) else value)
+        if isinstance(value, str):
+            value = value.strip()
+            _check_text(name, value)
+        setattr(contact, name, value)
     return list(values)
+
+
+def _check_text(name: str, value: str) -> None:
+    """Refuse what the database would (PostgreSQL enforces lengths, SQLite does not) and
+    malformed e-mail addresses."""
+    field = _WIRE_NAMES.get(name, name)
+    max_length = Contact._meta.get_field(name).max_length
+    if max_length and len(value) > max_length:
+        raise InvalidInput(f"{field} has at most {max_length} characters.", field=field)
+    if name == "email" and value:
+        try:
+            validate_email(value)
+        except ValidationError as exc:
+            raise InvalidInput(f"'{value}' is not a valid e-mail address.", field=field) from exc
 
 
 def _validate_name(contact: Contact) -> None:
@@ -117,15 +147,29 @@ def contact_create_person(*, created_by, **kwargs) -> Contact:
     )
 
 
-def contact_create_company(*, created_by, **kwargs) -> Contact:
+@transaction.atomic
+def contact_create_company(*, created_by, persons=(), **kwargs) -> Contact:
+    """`persons`: people to move into the new company. Companies and people the creator may
+    not read or edit are skipped, as ONLYOFFICE skips inaccessible ones."""
     values = {k: kwargs.pop(k) for k in list(kwargs) if k not in CREATE_OPTIONS}
-    return _contact_create(
+    company = _contact_create(
         created_by=created_by,
         is_company=True,
         values=values,
         allowed=COMPANY_FIELDS | COMMON_FIELDS,
         **kwargs,
     )
+    person_ids = [
+        person.pk
+        for person in persons
+        if not person.is_company and contact_can_edit(user=created_by, contact=person)
+    ]
+    if person_ids:
+        visible = contact_list_visible_to(user=created_by).filter(pk__in=person_ids)
+        Contact.objects.filter(pk__in=visible.values("pk")).update(
+            company=company, updated_at=timezone.now()
+        )
+    return company
 
 
 def _lock_visible(*, contact: Contact, user) -> Contact:

@@ -21,7 +21,7 @@ def person_shape(user: User, ctx: RenderContext) -> dict:
     }
 
 
-class PersonSerializer(EmployeeSerializer):
+class EmployeeFullSerializer(EmployeeSerializer):
     """Documentation only: the payload `person_shape` builds."""
 
     userName = serializers.CharField()
@@ -32,7 +32,7 @@ class PersonSerializer(EmployeeSerializer):
     isVisitor = serializers.BooleanField(help_text="Always false: guests are not supported.")
 
 
-class PersonCreateSerializer(serializers.Serializer):
+class EmployeeCreateSerializer(serializers.Serializer):
     """Documentation only: the parameters of POST people (JSON or form; names in any case)."""
 
     email = serializers.EmailField(

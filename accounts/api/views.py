@@ -4,8 +4,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from accounts.api.serializers import (
-    PersonCreateSerializer,
-    PersonSerializer,
+    EmployeeCreateSerializer,
+    EmployeeFullSerializer,
     person_shape,
 )
 from accounts.selectors import user_get_by_uuid, user_list_active
@@ -26,7 +26,7 @@ class PeopleView(OnlyOfficeAPIView):
         summary="Active users",
         description="Every active user, ordered by name, paged; the envelope holds `total`.",
         parameters=PAGING,
-        responses=PersonSerializer(many=True),
+        responses=EmployeeFullSerializer(many=True),
         tags=["people"],
     )
     def get(self, request, *args, **kwargs):
@@ -49,8 +49,8 @@ class PeopleView(OnlyOfficeAPIView):
             "Not an administrator: 403. E-mail missing, invalid or taken, or `isVisitor=true`: "
             "400."
         ),
-        request=PersonCreateSerializer,
-        responses=PersonSerializer,
+        request=EmployeeCreateSerializer,
+        responses=EmployeeFullSerializer,
         tags=["people"],
     )
     def post(self, request, *args, **kwargs):
@@ -71,7 +71,7 @@ class PeopleSelfView(OnlyOfficeAPIView):
     @extend_schema(
         operation_id="people_self",
         summary="The signed-in user",
-        responses=PersonSerializer,
+        responses=EmployeeFullSerializer,
         tags=["people"],
     )
     def get(self, request, *args, **kwargs):
@@ -84,7 +84,7 @@ class PersonView(OnlyOfficeAPIView):
         summary="One user by GUID",
         description="An unknown or deactivated user: 404.",
         parameters=[OpenApiParameter("userid", str, OpenApiParameter.PATH, description="GUID")],
-        responses=PersonSerializer,
+        responses=EmployeeFullSerializer,
         tags=["people"],
     )
     def get(self, request, userid, *args, **kwargs):

@@ -4,12 +4,12 @@ import uuid
 
 import pytest
 
-from accounts.api.serializers import PersonSerializer
+from accounts.api.serializers import EmployeeFullSerializer
 from accounts.models import User
 from tests.factories import UserFactory
 
 PEOPLE = "/api/2.0/people"
-PERSON_KEYS = set(PersonSerializer().fields)
+PERSON_KEYS = set(EmployeeFullSerializer().fields)
 
 
 def test_people_listed_when_signed_in(user_client, user, other_user, admin_user):
