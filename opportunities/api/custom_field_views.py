@@ -123,7 +123,7 @@ class CustomFieldDetailView(CustomFieldBaseView):
         tags=TAGS,
         operation_id="opportunity_customfield_delete",
         summary="Delete an opportunity custom field and its values (admin)",
-        responses=docs.CustomFieldSerializer,
+        responses={200: docs.CustomFieldSerializer},
     )
     def delete(self, request, fieldid, format=None):
         definition = _definition_with_count(self.definition().pk)

@@ -129,4 +129,4 @@ class TagFilterInputSerializer(TagNameInputSerializer):
 
 
 TAG_NAME_RESPONSE = OpenApiTypes.STR
-TAG_NAMES_RESPONSE = serializers.ListSerializer(child=serializers.CharField())
+TAG_NAMES_RESPONSE = {"type": "array", "items": {"type": "string"}}

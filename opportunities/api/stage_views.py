@@ -126,7 +126,7 @@ class StageDetailView(StageBaseView):
         operation_id="opportunity_stage_delete",
         summary="Delete an unused opportunity stage (admin)",
         description="A stage that still holds opportunities cannot be deleted (400).",
-        responses=docs.DealMilestoneSerializer,
+        responses={200: docs.DealMilestoneSerializer},
     )
     def delete(self, request, stageid, format=None):
         stage = stage_get(stage_id=self.stage_id())

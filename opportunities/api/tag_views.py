@@ -4,7 +4,7 @@ Every route answers with the tag name (a string: the envelope's `count` is its l
 ONLYOFFICE), except the lists. Counts and batch writes only ever touch opportunities the caller
 may see."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -25,6 +25,9 @@ from opportunities.selectors import (
 )
 
 TAGS = ["Opportunity tags"]
+TAG_NAME_PARAMETER = OpenApiParameter(
+    "tagName", str, required=True, description="In the query string or the body."
+)
 
 
 def _positive_id(value: int | None, name: str) -> int:
@@ -82,8 +85,8 @@ class TagCollectionView(TagBaseView):
         tags=TAGS,
         operation_id="opportunity_tag_delete",
         summary="Delete an opportunity tag everywhere (admin)",
-        request=docs.TagNameInputSerializer,
-        responses=docs.TAG_NAME_RESPONSE,
+        parameters=[TAG_NAME_PARAMETER],
+        responses={200: docs.TAG_NAME_RESPONSE},
     )
     def delete(self, request, format=None):
         tag = services.opportunity_tag_delete(tag_name=self.tag_name(), deleted_by=request.user)
@@ -97,7 +100,7 @@ class TagUnusedView(TagBaseView):
         tags=TAGS,
         operation_id="opportunity_tag_delete_unused",
         summary="Delete the opportunity tags no opportunity carries (admin)",
-        responses=docs.TAG_NAMES_RESPONSE,
+        responses={200: docs.TAG_NAMES_RESPONSE},
     )
     def delete(self, request, format=None):
         return Response(services.opportunity_tags_delete_unused(deleted_by=request.user))
@@ -108,7 +111,7 @@ class OpportunityTagListView(TagBaseView):
         tags=TAGS,
         operation_id="opportunity_tag_of_opportunity",
         summary="Get the tags of an opportunity",
-        responses=docs.TAG_NAMES_RESPONSE,
+        responses={200: docs.TAG_NAMES_RESPONSE},
     )
     def get(self, request, entityid, format=None):
         return Response(opportunity_tag_titles(self.opportunity()))
@@ -135,8 +138,8 @@ class OpportunityTagView(TagBaseView):
         operation_id="opportunity_tag_remove",
         summary="Remove a tag from an opportunity",
         description="404 when the tag does not exist. Needs edit access.",
-        request=docs.TagNameInputSerializer,
-        responses=docs.TAG_NAME_RESPONSE,
+        parameters=[TAG_NAME_PARAMETER],
+        responses={200: docs.TAG_NAME_RESPONSE},
     )
     def delete(self, request, entityid, format=None):
         opportunity = self.opportunity()
