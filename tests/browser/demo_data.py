@@ -46,10 +46,16 @@ def build_demo():
     jonas = UserFactory(username="jonas", first_name="Jonas", last_name="Berg")
     admin = AdminUserFactory(username="admin", first_name="Ada", last_name="Admin")
     exchange_rate_set(
-        from_currency=currency("EUR"), to_currency=currency("USD"), rate=Decimal("1.08"), set_by=admin
+        from_currency=currency("EUR"),
+        to_currency=currency("USD"),
+        rate=Decimal("1.08"),
+        set_by=admin,
     )
     exchange_rate_set(
-        from_currency=currency("GBP"), to_currency=currency("USD"), rate=Decimal("1.27"), set_by=admin
+        from_currency=currency("GBP"),
+        to_currency=currency("USD"),
+        rate=Decimal("1.27"),
+        set_by=admin,
     )
     stages = list(Stage.objects.order_by("sort_order"))
     Stage.objects.filter(pk=stages[3].pk).update(days_before_warning=14)
@@ -57,10 +63,14 @@ def build_demo():
     budget = CustomFieldFactory(label="Budget approved", field_type=FieldType.CHECK_BOX)
     decision = CustomFieldFactory(label="Decision date", field_type=FieldType.DATE)
     competitor = CustomFieldFactory(
-        label="Main competitor", field_type=FieldType.SELECT_BOX, mask='["Salesforce","HubSpot","Pipedrive","None"]'
+        label="Main competitor",
+        field_type=FieldType.SELECT_BOX,
+        mask='["Salesforce","HubSpot","Pipedrive","None"]',
     )
     deals = {}
-    for index, (title, company_name, stage_no, amount, code, days, tags, private) in enumerate(DEALS):
+    for index, (title, company_name, stage_no, amount, code, days, tags, private) in enumerate(
+        DEALS
+    ):
         owner = maria if index % 3 != 2 else jonas
         company = CompanyFactory(company_name=company_name, created_by=owner)
         person = PersonFactory(company=company, created_by=owner)

@@ -1,0 +1,154 @@
+"""The board through the test client: totals, visibility, filters, load more, query counts."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from opportunities.board import CARDS_PER_COLUMN
+from tests.factories import (
+    ExchangeRateFactory,
+    OpportunityFactory,
+    PersonFactory,
+    TagFactory,
+    currency,
+    default_stage,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def header(html: str, stage_id: int) -> dict:
+    match = re.search(
+        rf'<header class="column-header" id="column-header-{stage_id}"[^>]*'
+        r'data-count="(\d+)" data-total="([\d.]+)" data-weighted="([\d.]+)"',
+        html,
+    )
+    assert match, f"no header for stage {stage_id}"
+    return {
+        "count": int(match[1]),
+        "total": Decimal(match[2]),
+        "weighted": Decimal(match[3]),
+    }
+
+
+def card_ids(html: str) -> set[int]:
+    return {int(i) for i in re.findall(r'data-opportunity-id="(\d+)"', html)}
+
+
+def test_redirects_to_sign_in_when_anonymous(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_columns_show_stages_in_order_when_signed_in(signed_in):
+    html = signed_in.get("/").content.decode()
+    titles = re.findall(r'<h2 class="column-title"[^>]*>([^<]+)</h2>', html)
+    assert titles[0] == "Initial contact"
+    assert titles[-1] == "Unsuccessfully closed"
+    assert len(titles) == 9
+
+
+def test_header_totals_convert_to_base_currency_when_amounts_differ(signed_in, user):
+    ExchangeRateFactory(rate=Decimal("1.10"))  # 1 EUR = 1.10 USD (the base)
+    proposal = default_stage("Proposal")  # 75 %
+    OpportunityFactory(created_by=user, stage=proposal, bid_value=Decimal("1000"))
+    OpportunityFactory(
+        created_by=user, stage=proposal, bid_value=Decimal("2000"), bid_currency=currency("EUR")
+    )
+    totals = header(signed_in.get("/").content.decode(), proposal.pk)
+    assert totals == {
+        "count": 2,
+        "total": Decimal("3200.00"),
+        "weighted": Decimal("2400.00"),
+    }
+
+
+def test_private_opportunity_absent_from_board_and_totals_when_viewer_not_on_list(
+    other_client, user, private_opportunity
+):
+    response = other_client.get("/?q=Secret")
+    html = response.content.decode()
+    assert private_opportunity.pk not in card_ids(html)
+    assert "Secret deal" not in html
+    assert header(html, private_opportunity.stage_id)["count"] == 0
+
+
+def test_title_is_escaped_when_it_contains_markup(signed_in, user):
+    OpportunityFactory(created_by=user, title="<script>alert(1)</script>")
+    html = signed_in.get("/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_filters_narrow_cards_and_totals_when_given_in_url(signed_in, user, other_user):
+    stage = default_stage("Initial contact")
+    tag = TagFactory(title="renewal")
+    contact = PersonFactory(created_by=user)
+    mine = OpportunityFactory(created_by=user, title="Renewal Acme", tags=[tag], contact=contact)
+    theirs = OpportunityFactory(created_by=other_user, title="Other deal")
+    late = OpportunityFactory(
+        created_by=other_user,
+        title="Late deal",
+        expected_close_date=timezone.now() - timedelta(days=2),
+    )
+
+    def shown(query):
+        html = signed_in.get(f"/?{query}").content.decode()
+        return card_ids(html), header(html, stage.pk)["count"]
+
+    assert shown("") == ({mine.pk, theirs.pk, late.pk}, 3)
+    assert shown("responsible=me") == ({mine.pk}, 1)
+    assert shown(f"responsible={other_user.pk}") == ({theirs.pk, late.pk}, 2)
+    assert shown(f"tag={tag.pk}") == ({mine.pk}, 1)
+    assert shown(f"contact={contact.pk}") == ({mine.pk}, 1)
+    assert shown("q=acme+renewal") == ({mine.pk}, 1)
+    assert shown("attention=on") == ({late.pk}, 1)
+    assert shown("private=on") == (set(), 0)
+
+
+def test_rotting_card_shows_warning_when_stage_limit_passed(signed_in, user):
+    stage = default_stage("Suspect")
+    stage.days_before_warning = 3
+    stage.save()
+    OpportunityFactory(
+        created_by=user, stage=stage, stage_entered_at=timezone.now() - timedelta(days=5)
+    )
+    html = signed_in.get("/?attention=on").content.decode()
+    assert "5 days in this stage (limit 3)" in html
+
+
+def test_column_renders_first_cards_and_load_more_when_column_is_long(signed_in, user):
+    stage = default_stage("Initial contact")
+    OpportunityFactory.create_batch(CARDS_PER_COLUMN + 5, created_by=user, stage=stage)
+    html = signed_in.get("/").content.decode()
+    assert len(card_ids(html)) == CARDS_PER_COLUMN
+    assert header(html, stage.pk)["count"] == CARDS_PER_COLUMN + 5
+    assert f'id="load-more-{stage.pk}"' in html
+
+    more = signed_in.get(f"/board/columns/{stage.pk}/?offset={CARDS_PER_COLUMN}")
+    assert len(card_ids(more.content.decode())) == 5
+    assert card_ids(html).isdisjoint(card_ids(more.content.decode()))
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_board_query_count_is_constant_when_pipeline_grows(
+    size, signed_in, user, django_assert_num_queries
+):
+    ExchangeRateFactory()
+    stages = [default_stage("Initial contact"), default_stage("Proposal")]
+    tag = TagFactory()
+    for index in range(size):
+        OpportunityFactory(
+            created_by=user,
+            stage=stages[index % 2],
+            tags=[tag],
+            contact=PersonFactory(created_by=user),
+            access_list=[user] if index % 5 == 0 else None,
+        )
+    with django_assert_num_queries(11):
+        response = signed_in.get("/?attention=on&responsible=me")
+    assert response.status_code == 200
