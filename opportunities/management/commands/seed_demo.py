@@ -345,7 +345,7 @@ class Seeder:
             before = [s for s in open_stages if s.sort_order < target.sort_order]
         else:
             before = open_stages
-        path = [stage for stage in before if self.rng.random() < 0.6]
+        path = [stage for stage in before if self.rng.random() < 0.45]
         if target.pk != self.stages[0].pk:
             path.append(target)
         return path
