@@ -187,12 +187,18 @@ def _clean_custom_fields(values: dict) -> dict[CustomFieldDefinition, str]:
     """{definition id: raw value} -> {definition: stored text}; "" means delete."""
     if not values:
         return {}
+    ids = {}
+    for key in values:
+        try:
+            ids[key] = int(key)
+        except (TypeError, ValueError) as exc:
+            raise InvalidInput(f"Unknown custom field {key}.", field="customFieldList") from exc
     definitions = CustomFieldDefinition.objects.filter(entity_type=EntityType.OPPORTUNITY).in_bulk(
-        [int(key) for key in values]
+        list(ids.values())
     )
     cleaned = {}
     for key, raw in values.items():
-        definition = definitions.get(int(key))
+        definition = definitions.get(ids[key])
         if definition is None:
             raise InvalidInput(f"Unknown custom field {key}.", field="customFieldList")
         cleaned[definition] = normalize_value(definition, raw)

@@ -230,11 +230,12 @@ def test_nothing_created_when_custom_value_invalid(request, user, field_name, ra
     assert row_counts() == before
 
 
-def test_nothing_created_when_custom_field_unknown(user, text_field):
+@pytest.mark.parametrize("key", [99999, "99999", "abc", None])
+def test_nothing_created_when_custom_field_unknown(user, text_field, key):
     before = row_counts()
 
     with pytest.raises(InvalidInput):
-        opportunity_create(created_by=user, title="Deal", custom_fields={text_field.pk + 99: "x"})
+        opportunity_create(created_by=user, title="Deal", custom_fields={key: "x"})
 
     assert row_counts() == before
 

@@ -120,6 +120,15 @@ def test_nothing_changes_when_custom_value_invalid(full_opportunity, user):
     assert snapshot(full_opportunity) == before
 
 
+def test_custom_value_removed_when_named_with_empty_value(full_opportunity, user):
+    field = CustomFieldFactory()
+    opportunity_update(opportunity=full_opportunity, updated_by=user, custom_fields={field.pk: "x"})
+
+    opportunity_update(opportunity=full_opportunity, updated_by=user, custom_fields={field.pk: ""})
+
+    assert not full_opportunity.custom_values.exists()
+
+
 def test_history_recorded_when_stage_changes(full_opportunity, other_user, proposal_stage):
     opportunity_update(opportunity=full_opportunity, updated_by=other_user, stage=proposal_stage)
 
