@@ -3,12 +3,7 @@ selectors, call one service, render."""
 
 from django.db.models import Case, CharField, Exists, F, OuterRef, Value, When
 from django.db.models.functions import Concat, Lower
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    PolymorphicProxySerializer,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from accounts.selectors import users_by_uuids
@@ -35,25 +30,17 @@ from crm_project.api.shapes import RenderContext
 from crm_project.api.views import OnlyOfficeAPIView
 from opportunities import services as opportunity_services
 from opportunities.api.serializers import (
-    OpportunityDoc,
     OpportunityRenderer,
+    OpportunitySerializer,
+    contact_wrapper_doc,
     opportunity_render_queryset,
 )
 from opportunities.models import Opportunity, OpportunityMember
 from opportunities.selectors import opportunity_get_visible
 
 TAGS = ["contacts"]
-CONTACT_RESPONSE = PolymorphicProxySerializer(
-    component_name="Contact",
-    serializers=[PersonSerializer, CompanySerializer],
-    resource_type_field_name=None,
-)
-CONTACT_LIST_RESPONSE = PolymorphicProxySerializer(
-    component_name="Contact",
-    serializers=[PersonSerializer, CompanySerializer],
-    resource_type_field_name=None,
-    many=True,
-)
+CONTACT_RESPONSE = contact_wrapper_doc()
+CONTACT_LIST_RESPONSE = contact_wrapper_doc(many=True)
 
 
 def _path_id(params, name: str) -> int:
@@ -442,7 +429,7 @@ class ContactOpportunityView(OnlyOfficeAPIView):
             OpenApiParameter("opportunityid", int, OpenApiParameter.PATH),
         ],
         request=None,
-        responses=OpportunityDoc,
+        responses=OpportunitySerializer,
         tags=TAGS,
     )
     def post(self, request, *args, **kwargs):
@@ -463,7 +450,7 @@ class ContactOpportunityView(OnlyOfficeAPIView):
             OpenApiParameter("contactid", int, OpenApiParameter.PATH),
             OpenApiParameter("opportunityid", int, OpenApiParameter.PATH),
         ],
-        responses={200: OpportunityDoc, 403: OpenApiResponse(description="Base contact.")},
+        responses={200: OpportunitySerializer, 403: OpenApiResponse(description="Base contact.")},
         tags=TAGS,
     )
     def delete(self, request, *args, **kwargs):
