@@ -6,16 +6,20 @@ already loaded by `opportunity_render_queryset` (a constant number of queries pe
 builds dicts directly, without DRF serializers."""
 
 from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
+from contacts.api.serializers import CompanySerializer, ContactBaseSerializer, PersonSerializer
 from contacts.api.shapes import contact_base_shape
 from contacts.models import ContactUserObjectPermission
 from contacts.selectors import contact_is_visible_in_memory
 from core.models import CustomFieldDefinition, EntityType, FieldType
 from crm_project.api.dates import format_datetime
+from crm_project.api.schema import CurrencyInfoSerializer, EmployeeSerializer
 from crm_project.api.shapes import RenderContext
+from opportunities.api.list_item_serializers import CustomFieldBaseSerializer
 from opportunities.api.shapes import custom_field_base_shape, stage_shape
-from opportunities.models import Opportunity
+from opportunities.models import BidType, Opportunity, StageType
 from opportunities.selectors import (
     opportunity_access_users,
     opportunity_can_edit,
@@ -164,65 +168,22 @@ class OpportunityRenderer:
 # -- documentation-only serializers (the OpenAPI schema); never used to render ---------------
 
 
-class EmployeeDoc(serializers.Serializer):
-    id = serializers.UUIDField()
-    displayName = serializers.CharField()
-    title = serializers.CharField()
-    avatarSmall = serializers.URLField()
-    profileUrl = serializers.CharField()
+class DealMilestoneBaseSerializer(serializers.Serializer):
+    """DealMilestoneBase: the stage embedded in an opportunity (`sortOrder` included)."""
 
-
-class CurrencyInfoDoc(serializers.Serializer):
-    title = serializers.CharField()
-    symbol = serializers.CharField()
-    abbreviation = serializers.CharField()
-    cultureName = serializers.CharField()
-    isConvertable = serializers.BooleanField()
-    isBasic = serializers.BooleanField()
-
-
-class ContactBaseDoc(serializers.Serializer):
-    smallFotoUrl = serializers.URLField()
-    mediumFotoUrl = serializers.URLField()
-    displayName = serializers.CharField()
-    isCompany = serializers.BooleanField()
-    accessList = EmployeeDoc(many=True)
-    isPrivate = serializers.BooleanField()
-    isShared = serializers.BooleanField()
-    shareType = serializers.ChoiceField(choices=[0, 1, 2], help_text="0 None, 1 ReadWrite, 2 Read")
-    currency = CurrencyInfoDoc(allow_null=True)
-    canEdit = serializers.BooleanField()
-    canDelete = serializers.BooleanField()
-    id = serializers.IntegerField()
-
-
-class StageDoc(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
-    description = serializers.CharField()
-    color = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    color = serializers.CharField(allow_blank=True)
     sortOrder = serializers.IntegerField()
-    successProbability = serializers.IntegerField()
+    successProbability = serializers.IntegerField(min_value=0, max_value=100)
     stageType = serializers.ChoiceField(
-        choices=[0, 1, 2], help_text="0 Open, 1 ClosedAndWon, 2 ClosedAndLost"
+        choices=StageType.choices, help_text="0 Open, 1 ClosedAndWon, 2 ClosedAndLost"
     )
     daysBeforeWarning = serializers.IntegerField(allow_null=True)
 
 
-class CustomFieldBaseDoc(serializers.Serializer):
-    id = serializers.IntegerField()
-    entityId = serializers.IntegerField()
-    label = serializers.CharField()
-    fieldValue = serializers.CharField(allow_null=True)
-    fieldType = serializers.ChoiceField(
-        choices=[0, 1, 2, 3, 4, 5],
-        help_text="0 TextField, 1 TextArea, 2 SelectBox, 3 CheckBox, 4 Heading, 5 Date",
-    )
-    position = serializers.IntegerField()
-    mask = serializers.CharField()
-
-
-class NamedItemDoc(serializers.Serializer):
+class NamedItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
 
@@ -230,33 +191,33 @@ class NamedItemDoc(serializers.Serializer):
 DATE_HELP = "yyyy-MM-ddTHH:mm:ss.fffffff plus Z or ±hh:mm; 0001-01-01T00:00:00.0000000Z = unset"
 
 
-class OpportunityDoc(serializers.Serializer):
+class OpportunitySerializer(serializers.Serializer):
     """ONLYOFFICE's OpportunityWrapper, every key always present, plus Pipeline's additions
     (`updated`, `owner`, `customer`, RamBase's revenue split, board flags, `tags`)."""
 
     id = serializers.IntegerField()
-    createBy = EmployeeDoc()
+    createBy = EmployeeSerializer()
     created = serializers.CharField(help_text=DATE_HELP)
     updated = serializers.CharField(help_text=DATE_HELP)
-    members = ContactBaseDoc(many=True, help_text="Includes the primary contact")
-    contact = ContactBaseDoc(allow_null=True, help_text="Primary contact")
-    customer = ContactBaseDoc(allow_null=True)
+    members = ContactBaseSerializer(many=True, help_text="Includes the primary contact")
+    contact = ContactBaseSerializer(allow_null=True, help_text="Primary contact")
+    customer = ContactBaseSerializer(allow_null=True)
     title = serializers.CharField()
     description = serializers.CharField()
-    responsible = EmployeeDoc()
-    owner = EmployeeDoc(allow_null=True)
+    responsible = EmployeeSerializer()
+    owner = EmployeeSerializer(allow_null=True)
     bidType = serializers.ChoiceField(
-        choices=[0, 1, 2, 3, 4, 5],
+        choices=BidType.choices,
         help_text="0 FixedBid, 1 PerHour, 2 PerDay, 3 PerWeek, 4 PerMonth, 5 PerYear",
     )
     bidValue = serializers.FloatField()
-    bidCurrency = CurrencyInfoDoc()
+    bidCurrency = CurrencyInfoSerializer()
     perPeriodValue = serializers.IntegerField()
     weightedAmount = serializers.FloatField(help_text="bidValue × successProbability / 100")
     oneTimeRevenue = serializers.FloatField()
     recurringRevenue = serializers.FloatField()
     contractMonths = serializers.IntegerField()
-    stage = StageDoc()
+    stage = DealMilestoneBaseSerializer()
     stageChangedAt = serializers.CharField(help_text=DATE_HELP)
     daysInStage = serializers.IntegerField()
     isRotting = serializers.BooleanField()
@@ -264,21 +225,21 @@ class OpportunityDoc(serializers.Serializer):
     successProbability = serializers.IntegerField(min_value=0, max_value=100)
     actualCloseDate = serializers.CharField(help_text=DATE_HELP)
     expectedCloseDate = serializers.CharField(help_text=DATE_HELP)
-    source = NamedItemDoc(allow_null=True)
-    status = NamedItemDoc(allow_null=True)
+    source = NamedItemSerializer(allow_null=True)
+    status = NamedItemSerializer(allow_null=True)
     tags = serializers.ListField(child=serializers.CharField())
     isPrivate = serializers.BooleanField()
-    accessList = EmployeeDoc(many=True, help_text="[] when public")
+    accessList = EmployeeSerializer(many=True, help_text="[] when public")
     canEdit = serializers.BooleanField()
-    customFields = CustomFieldBaseDoc(many=True)
+    customFields = CustomFieldBaseSerializer(many=True)
 
 
-class KeyValueDoc(serializers.Serializer):
+class OpportunityKeyValueSerializer(serializers.Serializer):
     key = serializers.IntegerField(help_text="Custom field id")
     value = serializers.CharField(allow_blank=True)
 
 
-class OpportunityWriteDoc(serializers.Serializer):
+class OpportunityWriteSerializer(serializers.Serializer):
     """Body of POST `opportunity` and PUT `opportunity/{id}` (JSON or form; names are
     case-insensitive; lists as `x=1&x=2`, `x[]=1` or a JSON array). On PUT only the named
     fields change; an explicit null or "" clears."""
@@ -298,7 +259,7 @@ class OpportunityWriteDoc(serializers.Serializer):
     )
     actualCloseDate = serializers.CharField(required=False, help_text=DATE_HELP)
     expectedCloseDate = serializers.CharField(required=False, help_text=DATE_HELP)
-    customFieldList = KeyValueDoc(many=True, required=False)
+    customFieldList = OpportunityKeyValueSerializer(many=True, required=False)
     isPrivate = serializers.BooleanField(required=False)
     accessList = serializers.ListField(child=serializers.UUIDField(), required=False)
     isNotify = serializers.BooleanField(required=False)
@@ -312,31 +273,41 @@ class OpportunityWriteDoc(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField(), required=False)
 
 
-class OpportunityIdsDoc(serializers.Serializer):
+class OpportunityIdsSerializer(serializers.Serializer):
     opportunityids = serializers.ListField(child=serializers.IntegerField())
 
 
-class AccessDoc(serializers.Serializer):
+class AccessSerializer(serializers.Serializer):
     isPrivate = serializers.BooleanField()
     accessList = serializers.ListField(child=serializers.UUIDField(), required=False)
     isNotify = serializers.BooleanField(required=False)
 
 
-class AccessBatchDoc(AccessDoc):
+class AccessBatchSerializer(AccessSerializer):
     opportunityid = serializers.ListField(child=serializers.IntegerField())
 
 
-class StageMoveDoc(serializers.Serializer):
+class StageMoveSerializer(serializers.Serializer):
     stageid = serializers.IntegerField(help_text="Falls back to the {id} path segment")
 
 
-class CreationDateDoc(serializers.Serializer):
+class CreationDateSerializer(serializers.Serializer):
     creationDate = serializers.CharField(help_text=DATE_HELP)
 
 
-class LastModifiedDateDoc(serializers.Serializer):
+class LastModifiedDateSerializer(serializers.Serializer):
     lastModifedDate = serializers.CharField(help_text=DATE_HELP)
 
 
-class EmptyDoc(serializers.Serializer):
+def contact_wrapper_doc(*, many: bool = False) -> PolymorphicProxySerializer:
+    """A Person or Company ContactWrapper (contacts/api/serializers.py)."""
+    return PolymorphicProxySerializer(
+        component_name="ContactWrapper",
+        serializers=[PersonSerializer, CompanySerializer],
+        resource_type_field_name=None,
+        many=many,
+    )
+
+
+class EmptySerializer(serializers.Serializer):
     """A void method's `response: {}`."""

@@ -11,9 +11,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from accounts.models import User
-from contacts.api.shapes import contact_base_shape
+from contacts.api.serializers import contact_render_queryset, contact_shape
 from contacts.models import Contact
-from contacts.selectors import contact_get_visible, contact_list_visible_to, contact_with_access
+from contacts.selectors import contact_get_visible, contact_list_visible_to
 from core.errors import InvalidInput, NotFound
 from core.models import Currency
 from crm_project.api.shapes import RenderContext
@@ -263,7 +263,7 @@ class OpportunityDetailView(OpportunityBaseView):
         operation_id="opportunity_read",
         summary="Get an opportunity",
         parameters=[ID_PARAMETER],
-        responses=docs.OpportunityDoc,
+        responses=docs.OpportunitySerializer,
     )
     def get(self, request, opportunityid, format=None):
         return self.render_one(self.opportunity_id())
@@ -275,8 +275,8 @@ class OpportunityDetailView(OpportunityBaseView):
         description="Changes only the fields the request names; an explicit null or empty "
         "value clears a field. Access fields apply only for admins and the creator.",
         parameters=[ID_PARAMETER],
-        request=docs.OpportunityWriteDoc,
-        responses=docs.OpportunityDoc,
+        request=docs.OpportunityWriteSerializer,
+        responses=docs.OpportunitySerializer,
     )
     def put(self, request, opportunityid, format=None):
         opportunity = self.get_visible(self.opportunity_id())
@@ -291,7 +291,7 @@ class OpportunityDetailView(OpportunityBaseView):
         description="Returns the deleted opportunity as ONLYOFFICE builds it after deletion "
         "(no members, custom fields, tags or access list).",
         parameters=[ID_PARAMETER],
-        responses=docs.OpportunityDoc,
+        responses=docs.OpportunitySerializer,
     )
     def delete(self, request, opportunityid, format=None):
         opportunity = self.get_visible(self.opportunity_id())
@@ -309,8 +309,8 @@ class OpportunityCollectionView(OpportunityBaseView):
         summary="Create an opportunity",
         description="Missing `responsibleid` means the caller, missing `bidCurrencyAbbr` the "
         "base currency, missing `stageid` the first open stage.",
-        request=docs.OpportunityWriteDoc,
-        responses={201: docs.OpportunityDoc},
+        request=docs.OpportunityWriteSerializer,
+        responses={201: docs.OpportunitySerializer},
     )
     def post(self, request, format=None):
         changes = opportunity_changes(self.params())
@@ -329,8 +329,8 @@ class OpportunityCollectionView(OpportunityBaseView):
         summary="Delete a group of opportunities",
         description="Ids that are unknown, hidden or not deletable are skipped; returns the "
         "opportunities actually deleted.",
-        request=docs.OpportunityIdsDoc,
-        responses=docs.OpportunityDoc(many=True),
+        request=docs.OpportunityIdsSerializer,
+        responses=docs.OpportunitySerializer(many=True),
     )
     def put(self, request, format=None):
         ids = self.params().int_list("opportunityids")
@@ -350,7 +350,7 @@ class OpportunityFilterView(OpportunityBaseView):
         description="A page of the opportunities the caller can see that match every given "
         "criterion; the envelope's `total` counts all matches.",
         parameters=[*FILTER_DOCS, *PAGE_DOCS],
-        responses=docs.OpportunityDoc(many=True),
+        responses=docs.OpportunitySerializer(many=True),
     )
     def get(self, request, format=None):
         page = self.page_request()
@@ -367,7 +367,7 @@ class OpportunityFilterView(OpportunityBaseView):
         summary="Delete the opportunities matching a filter",
         description="Without criteria, every opportunity the caller can see and delete.",
         parameters=FILTER_DOCS,
-        responses=docs.OpportunityDoc(many=True),
+        responses=docs.OpportunitySerializer(many=True),
     )
     def delete(self, request, format=None):
         matches = opportunity_render_queryset(self.filterset().qs)
@@ -385,8 +385,8 @@ class OpportunityStageView(OpportunityBaseView):
         "when it is absent. Sets the probability from the stage, and the actual close date "
         "on a closed stage (cleared on an open one).",
         parameters=[ID_PARAMETER, OpenApiParameter("id", int, OpenApiParameter.PATH)],
-        request=docs.StageMoveDoc,
-        responses=docs.OpportunityDoc,
+        request=docs.StageMoveSerializer,
+        responses=docs.OpportunitySerializer,
     )
     def put(self, request, opportunityid, id, format=None):
         params = self.params()
@@ -417,8 +417,8 @@ class OpportunityAccessView(OpportunityBaseView):
         description="Admins and the creator only (403 for others). `isPrivate=true` always "
         "makes it private, with the caller on the access list.",
         parameters=[ID_PARAMETER],
-        request=docs.AccessDoc,
-        responses=docs.OpportunityDoc,
+        request=docs.AccessSerializer,
+        responses=docs.OpportunitySerializer,
     )
     def put(self, request, opportunityid, format=None):
         params = self.params()
@@ -444,8 +444,8 @@ class OpportunityAccessBatchView(OpportunityBaseView):
         operation_id="opportunity_set_access_group",
         summary="Set access on a group of opportunities",
         description="Opportunities the caller may not change are skipped.",
-        request=docs.AccessBatchDoc,
-        responses=docs.OpportunityDoc(many=True),
+        request=docs.AccessBatchSerializer,
+        responses=docs.OpportunitySerializer(many=True),
     )
     def put(self, request, format=None):
         ids = self.params().int_list("opportunityid")
@@ -463,20 +463,11 @@ class OpportunityFilterAccessView(OpportunityBaseView):
         summary="Set access on the opportunities matching a filter",
         description="Opportunities the caller may not change are skipped.",
         parameters=FILTER_DOCS,
-        request=docs.AccessDoc,
-        responses=docs.OpportunityDoc(many=True),
+        request=docs.AccessSerializer,
+        responses=docs.OpportunitySerializer(many=True),
     )
     def put(self, request, format=None):
         return self.set_access_many(list(self.filterset().qs))
-
-
-def _contact_payload(contact: Contact, ctx: RenderContext) -> dict:
-    """The full ContactWrapper when the contacts module provides it, else ContactBase."""
-    try:
-        from contacts.api.serializers import contact_shape
-    except ImportError:
-        return contact_base_shape(contact, ctx)
-    return contact_shape(contact, ctx)
 
 
 class OpportunityContactsView(OpportunityBaseView):
@@ -489,14 +480,14 @@ class OpportunityContactsView(OpportunityBaseView):
         description="Members the caller can see, the primary contact included (with "
         "`canEdit=false`).",
         parameters=[ID_PARAMETER],
-        responses=docs.ContactBaseDoc(many=True),
+        responses=docs.contact_wrapper_doc(many=True),
     )
     def get(self, request, opportunityid, format=None):
         opportunity = self.visible().filter(pk=self.opportunity_id()).first()
         if opportunity is None:
             raise OpportunityNotFound()
         member_ids = OpportunityMember.objects.filter(opportunity=opportunity).values("contact_id")
-        contacts = contact_with_access(
+        contacts = contact_render_queryset(
             contact_list_visible_to(user=request.user).filter(
                 Q(pk__in=member_ids) | Q(pk=opportunity.contact_id)
             )
@@ -504,7 +495,7 @@ class OpportunityContactsView(OpportunityBaseView):
         ctx = RenderContext(request)
         payload = []
         for contact in contacts:
-            shape = _contact_payload(contact, ctx)
+            shape = contact_shape(contact, ctx)
             if contact.pk == opportunity.contact_id:
                 shape = {**shape, "canEdit": False}
             payload.append(shape)
@@ -524,8 +515,8 @@ class OpportunityContactView(OpportunityBaseView):
         return opportunity, contact
 
     def _render(self, contact: Contact) -> Response:
-        contact = contact_with_access(Contact.objects.filter(pk=contact.pk)).get()
-        return Response(_contact_payload(contact, RenderContext(self.request)))
+        contact = contact_render_queryset(Contact.objects.filter(pk=contact.pk)).get()
+        return Response(contact_shape(contact, RenderContext(self.request)))
 
     @extend_schema(
         tags=TAGS,
@@ -533,7 +524,7 @@ class OpportunityContactView(OpportunityBaseView):
         summary="Add a contact to an opportunity",
         parameters=[ID_PARAMETER, OpenApiParameter("contactid", int, OpenApiParameter.PATH)],
         request=None,
-        responses={201: docs.ContactBaseDoc},
+        responses={201: docs.contact_wrapper_doc()},
     )
     def post(self, request, opportunityid, contactid, format=None):
         opportunity, contact = self._arguments()
@@ -548,7 +539,7 @@ class OpportunityContactView(OpportunityBaseView):
         summary="Remove a contact from an opportunity",
         description="Removing the primary contact is allowed and clears it.",
         parameters=[ID_PARAMETER, OpenApiParameter("contactid", int, OpenApiParameter.PATH)],
-        responses=docs.ContactBaseDoc,
+        responses=docs.contact_wrapper_doc(),
     )
     def delete(self, request, opportunityid, contactid, format=None):
         opportunity, contact = self._arguments()
@@ -576,7 +567,7 @@ class OpportunityByPrefixView(OpportunityBaseView):
             OpenApiParameter("contactID", int),
             OpenApiParameter("internalSearch", bool),
         ],
-        responses=docs.OpportunityDoc(many=True),
+        responses=docs.OpportunitySerializer(many=True),
     )
     def get(self, request, format=None):
         params = self.params()
@@ -618,7 +609,7 @@ class OpportunityByContactView(OpportunityBaseView):
         description="Opportunities the caller can see where the contact is a member or the "
         "primary contact, by title. An unknown contact gives [].",
         parameters=[OpenApiParameter("contactid", int, OpenApiParameter.PATH)],
-        responses=docs.OpportunityDoc(many=True),
+        responses=docs.OpportunitySerializer(many=True),
     )
     def get(self, request, contactid, format=None):
         contact_id = self.params().integer("contactid")
@@ -658,8 +649,8 @@ class OpportunityCreationDateView(OpportunityTimestampView):
         operation_id="opportunity_set_creation_date",
         summary="Set the creation date (admin; test method)",
         parameters=[ID_PARAMETER],
-        request=docs.CreationDateDoc,
-        responses=docs.EmptyDoc,
+        request=docs.CreationDateSerializer,
+        responses=docs.EmptySerializer,
     )
     def put(self, request, opportunityid, format=None):
         return super().put(request, opportunityid, format)
@@ -674,8 +665,8 @@ class OpportunityLastModifiedDateView(OpportunityTimestampView):
         operation_id="opportunity_set_last_modified_date",
         summary="Set the last-modified date (admin; test method)",
         parameters=[ID_PARAMETER],
-        request=docs.LastModifiedDateDoc,
-        responses=docs.EmptyDoc,
+        request=docs.LastModifiedDateSerializer,
+        responses=docs.EmptySerializer,
     )
     def put(self, request, opportunityid, format=None):
         return super().put(request, opportunityid, format)
