@@ -291,7 +291,7 @@ class OpportunityDetailView(OpportunityBaseView):
         description="Returns the deleted opportunity as ONLYOFFICE builds it after deletion "
         "(no members, custom fields, tags or access list).",
         parameters=[ID_PARAMETER],
-        responses=docs.OpportunitySerializer,
+        responses={200: docs.OpportunitySerializer},
     )
     def delete(self, request, opportunityid, format=None):
         opportunity = self.get_visible(self.opportunity_id())
@@ -367,7 +367,7 @@ class OpportunityFilterView(OpportunityBaseView):
         summary="Delete the opportunities matching a filter",
         description="Without criteria, every opportunity the caller can see and delete.",
         parameters=FILTER_DOCS,
-        responses=docs.OpportunitySerializer(many=True),
+        responses={200: docs.OpportunitySerializer(many=True)},
     )
     def delete(self, request, format=None):
         matches = opportunity_render_queryset(self.filterset().qs)
@@ -539,7 +539,7 @@ class OpportunityContactView(OpportunityBaseView):
         summary="Remove a contact from an opportunity",
         description="Removing the primary contact is allowed and clears it.",
         parameters=[ID_PARAMETER, OpenApiParameter("contactid", int, OpenApiParameter.PATH)],
-        responses=docs.contact_wrapper_doc(),
+        responses={200: docs.contact_wrapper_doc()},
     )
     def delete(self, request, opportunityid, contactid, format=None):
         opportunity, contact = self._arguments()
