@@ -110,12 +110,13 @@
         group: "pipeline",
         sort: false,
         draggable: ".card",
-        filter: "a, button, select, summary, input, label",
+        filter: "button, select, summary, input, label, .card-move",
+        forceFallback: true,
+        fallbackTolerance: 4,
         preventOnFilter: false,
         animation: 150,
         ghostClass: "card-ghost",
         chosenClass: "card-chosen",
-        forceFallback: false,
         onEnd: function (evt) {
           if (evt.from === evt.to) return;
           moveCard(evt.item, evt.to, evt.from, evt.oldIndex);
