@@ -1,0 +1,1 @@
+"""`python -m bench`: the product measured against the raw database (see bench/__main__.py)."""

@@ -1,0 +1,88 @@
+"""The bench's own database, derived from DATABASE_URL so the user's data is never touched.
+
+PostgreSQL: the same server, database `pipeline_bench` (dropped and created by the run).
+SQLite: a file under bench/data/ (git-ignored). `--bench-database-url` names one explicitly
+(the smoke test passes a temporary SQLite file)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BENCH_DIR = Path(__file__).resolve().parent
+DATA_DIR = BENCH_DIR / "data"
+DEFAULT_PG_NAME = "pipeline_bench"
+
+
+def is_postgres(url: str) -> bool:
+    return urlsplit(url).scheme in {"postgres", "postgresql", "pgsql", "postgis"}
+
+
+def bench_url_for(source_url: str | None) -> str:
+    """The bench database URL for the user's DATABASE_URL (SQLite when unset)."""
+    if source_url and is_postgres(source_url):
+        parts = urlsplit(source_url)
+        return urlunsplit(parts._replace(path=f"/{DEFAULT_PG_NAME}"))
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DATA_DIR / 'bench.sqlite3'}"
+
+
+def describe(url: str) -> str:
+    """The URL without its password, for reports."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts)
+
+
+def recreate(url: str, *, keep: bool) -> bool:
+    """Drop and create the bench database (before Django connects). With `keep`, an existing
+    database is left as it is. Returns True when the database was (re)created empty."""
+    if is_postgres(url):
+        import psycopg
+
+        parts = urlsplit(url)
+        name = parts.path.lstrip("/")
+        if not name or name in {"postgres", "template0", "template1"}:
+            raise SystemExit(f"Refusing to use {name!r} as the bench database.")
+        admin_url = urlunsplit(parts._replace(path="/postgres"))
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if exists and keep:
+                return False
+            if exists:
+                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return True
+    path = Path(urlsplit(url).path)
+    if url.startswith("sqlite:////"):
+        path = Path("/" + url[len("sqlite:////") :])
+    elif url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///") :])
+    if path.exists() and keep:
+        return False
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        candidate = Path(str(path) + suffix)
+        if candidate.exists():
+            candidate.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return True
+
+
+def configure_django(url: str) -> None:
+    """Point Django at the bench database and set it up, with DEBUG off at run time.
+
+    Settings are read with the developer defaults (so static files need no manifest), then DEBUG
+    is switched off before the first request: no query log, no debug templates."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_project.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DEBUG = False
+    # Keep one connection for the whole in-process run, as a server process would.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = None

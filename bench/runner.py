@@ -1,0 +1,482 @@
+"""One benchmark run: migrate, seed the small size, measure growth scenarios, top up, measure
+everything (the list pages interleaved with the raw query), load-test under gunicorn, write
+results.json."""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import os
+import platform
+import statistics
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+
+from bench import database, dataset
+from bench.scenarios import Env, Scenario, all_scenarios, send
+
+GROWTH_SCENARIOS = ("filter_50", "board")
+TARGETS = {
+    # name: (metric, limit, what)
+    "filter_50": ("p50_ms", 20.0, "p50 at most 20 ms"),
+    "filter_1000": ("ratio_to_raw", 3.0, "at most 3 times the raw query"),
+    "board": ("p50_ms", 100.0, "p50 at most 100 ms"),
+    "get_one": ("p50_ms", 15.0, "p50 at most 15 ms"),
+    "move": ("p50_ms", 15.0, "p50 at most 15 ms"),
+}
+GROWTH_LIMIT = 1.3
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summarize(samples: list[float]) -> dict:
+    return {
+        "p50_ms": round(statistics.median(samples), 3),
+        "p95_ms": round(percentile(samples, 95), 3),
+        "mean_ms": round(statistics.fmean(samples), 3),
+        "min_ms": round(min(samples), 3),
+        "max_ms": round(max(samples), 3),
+        "iterations": len(samples),
+    }
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+class Runner:
+    def __init__(self, args, *, url: str, fresh: bool):
+        self.args = args
+        self.url = url
+        self.fresh = fresh
+        self.counter = 0
+        self.only = set(args.only.split(",")) if args.only else None
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        from django.core.management import call_command
+
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0, interactive=False)
+        log(f"migrated ({time.perf_counter() - started:.1f} s)")
+
+    def seed_to(self, target: int) -> float:
+        """Top the opportunities up to `target` (ids 1..target); returns the seconds spent."""
+        current = dataset.max_opportunity_id()
+        if current >= target:
+            return 0.0
+        started = time.perf_counter()
+        log(f"seeding opportunities {current + 1}..{target}")
+        chunk = 50_000
+        for start in range(current + 1, target + 1, chunk):
+            dataset.write_opportunities(
+                self.fixture, start, min(start + chunk, target + 1), log=log
+            )
+        dataset.analyze()
+        seconds = time.perf_counter() - started
+        log(f"  {target} opportunities in the table ({seconds:.1f} s with ANALYZE)")
+        return seconds
+
+    # -- the environment ------------------------------------------------------------------------
+
+    def make_env(self) -> Env:
+        from django.db import connection
+        from django.test import Client
+
+        from accounts.models import User
+        from bench.raw import RawFilter
+        from crm_project.api.authentication import token_issue
+
+        user = User.objects.get(username=dataset.SALES_USERNAME)
+        other = User.objects.get(username="sales02")
+        token, _ = token_issue(user)
+        api = Client(headers={"authorization": f"Bearer {token}"})
+        page = Client()
+        page.force_login(user)
+        raw = RawFilter(
+            connection,
+            user_id=user.pk,
+            permission_id=self.fixture.view_permission_id,
+            base_url="http://testserver",
+        )
+        env = Env(api=api, page=page, user=user, other_user=other, fixture=self.fixture, raw=raw)
+        env.token = token
+        env.session_cookie = page.cookies["sessionid"].value
+        self.refresh_env(env)
+        return env
+
+    def refresh_env(self, env: Env) -> None:
+        from django.db.models import Q
+
+        from opportunities.models import Opportunity, OpportunityUserObjectPermission
+
+        env.visible_count = env.raw.visible_count()
+        env.stage_counts = env.raw.stage_counts()
+        uid = env.user.pk
+        on_list = OpportunityUserObjectPermission.objects.filter(user_id=uid).values(
+            "content_object_id"
+        )
+        visible = list(
+            Opportunity.objects.filter(
+                Q(is_private=False)
+                | Q(responsible_id=uid)
+                | Q(created_by_id=uid)
+                | Q(pk__in=on_list)
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        step = max(len(visible) // 200, 1)
+        env.get_pool = visible[::step][:200]
+        env.move_pool = list(
+            Opportunity.objects.filter(responsible_id=uid, stage__stage_type=0)
+            .exclude(stage_id__in=self.fixture.stage_ids[4:6])
+            .order_by("pk")
+            .values_list("pk", "stage_id")[:100]
+        )
+
+    # -- measuring --------------------------------------------------------------------------------
+
+    def next_i(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    def measure(self, scenario: Scenario, env: Env, *, iterations: int, warmup: int) -> dict:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        scenario.setup(env)
+        result: dict = {"name": scenario.name, "description": scenario.description}
+        # 1. correctness and queries (one request, queries captured)
+        call = scenario.call(env, self.next_i())
+        with CaptureQueriesContext(connection) as queries:
+            response = send(env, call)
+        problems = scenario.check(env, response, call)
+        result["status"] = response.status_code
+        result["queries"] = len(queries)
+        result["response_bytes"] = len(response.content)
+        # 2. peak memory of one request (tracemalloc slows it down, so it is not timed)
+        gc.collect()
+        tracemalloc.start()
+        response = send(env, scenario.call(env, self.next_i()))
+        result["peak_memory_kb"] = round(tracemalloc.get_traced_memory()[1] / 1024, 1)
+        tracemalloc.stop()
+        raw_call = None
+        if scenario.raw_count is not None:
+            count = scenario.raw_count
+
+            def raw_call():
+                return env.raw.page_json(count=count)
+
+            tracemalloc.start()
+            raw_call()
+            result["raw_peak_memory_kb"] = round(tracemalloc.get_traced_memory()[1] / 1024, 1)
+            tracemalloc.stop()
+            product = orjson.loads(send(env, scenario.call(env, self.next_i())).content)
+            env.raw.now = None
+            differences = _json_diff(product, orjson.loads(raw_call()))
+            result["raw_same_json"] = not differences
+            if differences:
+                result["raw_json_differences"] = differences
+        # 3. warm-up, then timed requests (product and raw alternately)
+        for _ in range(warmup):
+            send(env, scenario.call(env, self.next_i()))
+            if raw_call:
+                raw_call()
+        product_ms, raw_ms, errors = [], [], 0
+        perf = time.perf_counter
+        for _ in range(iterations):
+            call = scenario.call(env, self.next_i())
+            started = perf()
+            response = send(env, call)
+            product_ms.append((perf() - started) * 1000)
+            if response.status_code >= 400:
+                errors += 1
+            if raw_call:
+                started = perf()
+                raw_call()
+                raw_ms.append((perf() - started) * 1000)
+        result.update(summarize(product_ms))
+        result["errors_in_process"] = errors
+        if raw_ms:
+            raw = summarize(raw_ms)
+            result["raw_p50_ms"] = raw["p50_ms"]
+            result["raw_p95_ms"] = raw["p95_ms"]
+            result["ratio_to_raw"] = round(result["p50_ms"] / raw["p50_ms"], 2)
+        if errors:
+            problems.append(f"{errors} timed requests failed")
+        result["ok"] = not problems
+        if problems:
+            result["problems"] = problems
+        log(_line(result))
+        return result
+
+    # -- the run ----------------------------------------------------------------------------------
+
+    def wanted(self, name: str) -> bool:
+        return self.only is None or name in self.only
+
+    def run(self) -> dict:
+        args = self.args
+        self.migrate()
+        seed_seconds = {}
+        if self.fresh or dataset.max_opportunity_id() == 0:
+            self.fixture = dataset.build_reference(log=log)
+        else:
+            self.fixture = dataset.load_reference()
+        results: dict = {
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "profile": "quick" if args.quick else "full",
+            "opportunities": args.opportunities,
+            "small_opportunities": args.small,
+            "database": self.database_info(),
+            "machine": machine_info(),
+            "settings": {
+                "iterations": args.iterations,
+                "warmup": args.warmup,
+                "load_seconds": None if args.no_load else args.load_seconds,
+                "workers": args.workers,
+            },
+            "scenarios": {},
+        }
+        scenarios = {s.name: s for s in all_scenarios()}
+        if args.profile:
+            self.seed_to(args.opportunities)
+            return self.profile(scenarios[args.profile])
+
+        growth = {}
+        current = dataset.max_opportunity_id()
+        if current < args.small:
+            seed_seconds["small"] = self.seed_to(args.small)
+            env = self.make_env()
+            log(f"-- at {args.small} opportunities ({env.visible_count} visible to the user)")
+            for name in GROWTH_SCENARIOS:
+                if self.wanted(name):
+                    growth[name] = self.measure(
+                        scenarios[name], env, iterations=args.iterations, warmup=args.warmup
+                    )
+        else:
+            log("growth check skipped: the reused database is already bigger than --small")
+        seed_seconds["top_up"] = self.seed_to(args.opportunities)
+        results["seed_seconds"] = seed_seconds
+        env = self.make_env()
+        results["visible_to_user"] = env.visible_count
+        log(
+            f"-- at {dataset.opportunity_count()} opportunities "
+            f"({env.visible_count} visible to the user)"
+        )
+        for name, scenario in scenarios.items():
+            if not self.wanted(name):
+                continue
+            if name == "group_delete_100":
+                self.prepare_deletes(env, args.iterations + args.warmup + 4)
+            result = self.measure(scenario, env, iterations=args.iterations, warmup=args.warmup)
+            if name in growth:
+                small = growth[name]
+                result["p50_ms_small"] = small["p50_ms"]
+                result["queries_small"] = small["queries"]
+                result["growth_ratio"] = round(result["p50_ms"] / small["p50_ms"], 2)
+            results["scenarios"][name] = result
+        self.cleanup(env)
+        if not args.no_load:
+            from bench import load
+
+            self.refresh_env(env)
+            load_results = load.run(self, env, results)
+            for name, numbers in load_results.items():
+                results["scenarios"].setdefault(name, {"name": name}).update(numbers)
+                if numbers.get("errors"):
+                    results["scenarios"][name]["ok"] = False
+                    results["scenarios"][name].setdefault("problems", []).append(
+                        f"{numbers['errors']} errors under load"
+                    )
+        results["targets"] = evaluate_targets(results)
+        self.write(results)
+        return results
+
+    def prepare_deletes(self, env: Env, chunks: int) -> None:
+        """Opportunities the user may delete, 100 per request, written in bulk beforehand."""
+        start = dataset.max_opportunity_id() + 1
+        stop = start + chunks * 100
+        uid = env.user.pk
+        dataset.write_opportunities(
+            self.fixture,
+            start,
+            stop,
+            overrides={"responsible_id": uid, "owner_id": uid, "created_by_id": uid},
+            log=lambda m: log(m.replace("  wrote", "  group delete: wrote")),
+        )
+        ids = list(range(start, stop))
+        env.delete_chunks = [ids[n : n + 100] for n in range(0, len(ids), 100)]
+        # call numbers go on increasing; map them onto the chunks
+        base = self.counter + 1
+        env.delete_chunks = {base + n: chunk for n, chunk in enumerate(env.delete_chunks)}
+
+    def cleanup(self, env: Env) -> None:
+        """Leave the data set as it was seeded: remove created and unused delete targets."""
+        from opportunities.models import Opportunity
+
+        Opportunity.objects.filter(pk__gt=self.args.opportunities).delete()
+
+    def profile(self, scenario: Scenario) -> dict:
+        from pyinstrument import Profiler
+
+        env = self.make_env()
+        scenario.setup(env)
+        for _ in range(3):
+            send(env, scenario.call(env, self.next_i()))
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for _ in range(self.args.iterations):
+            send(env, scenario.call(env, self.next_i()))
+        profiler.stop()
+        print(profiler.output_text(unicode=True, color=False, show_all=False))
+        path = database.DATA_DIR / f"profile-{scenario.name}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(profiler.output_html())
+        log(f"profile written to {path}")
+        return {"scenarios": {scenario.name: {"ok": True}}}
+
+    def database_info(self) -> dict:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SHOW server_version")
+                version = f"PostgreSQL {cursor.fetchone()[0]}"
+            else:
+                cursor.execute("SELECT sqlite_version()")
+                version = f"SQLite {cursor.fetchone()[0]}"
+        return {"vendor": connection.vendor, "version": version, "url": database.describe(self.url)}
+
+    def write(self, results: dict) -> None:
+        path = Path(self.args.output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(results, indent=2, sort_keys=False) + "\n")
+        log("")
+        log(render_table(results))
+
+
+def _json_diff(product, raw) -> list[str]:
+    from bench.raw import diff
+
+    # the moment differs by the time between the two calls: compare the data, not the clock
+    return diff(product, raw)
+
+
+def _line(result: dict) -> str:
+    text = (
+        f"  {result['name']:<18} p50 {result['p50_ms']:8.2f} ms  p95 {result['p95_ms']:8.2f} ms  "
+        f"{result['queries']:3d} queries  {result['peak_memory_kb']:9.1f} KiB"
+    )
+    if "raw_p50_ms" in result:
+        text += f"  raw p50 {result['raw_p50_ms']:.2f} ms  x{result['ratio_to_raw']}"
+    if not result["ok"]:
+        text += "  FAILED: " + "; ".join(result.get("problems", []))
+    return text
+
+
+def evaluate_targets(results: dict) -> list[dict]:
+    scenarios = results["scenarios"]
+    rows = []
+    for name, (metric, limit, what) in TARGETS.items():
+        value = scenarios.get(name, {}).get(metric)
+        rows.append(
+            {
+                "scenario": name,
+                "target": what,
+                "value": value,
+                "met": value is not None and value <= limit,
+            }
+        )
+    for name in GROWTH_SCENARIOS:
+        value = scenarios.get(name, {}).get("growth_ratio")
+        rows.append(
+            {
+                "scenario": name,
+                "target": f"growth {results['small_opportunities']} -> "
+                f"{results['opportunities']} at most {GROWTH_LIMIT}",
+                "value": value,
+                "met": value is not None and value <= GROWTH_LIMIT,
+            }
+        )
+    loaded = [s for s in scenarios.values() if "rps" in s]
+    rows.append(
+        {
+            "scenario": ", ".join(s["name"] for s in loaded) or "(load not run)",
+            "target": "zero errors under load",
+            "value": sum(s.get("errors", 0) for s in loaded) if loaded else None,
+            "met": bool(loaded) and all(s.get("errors", 1) == 0 for s in loaded),
+        }
+    )
+    return rows
+
+
+def render_table(results: dict) -> str:
+    head = (
+        "| scenario | p50 ms | p95 ms | queries | peak KiB | raw p50 ms | x raw | growth "
+        "| rps | load p95 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )
+    lines = [head]
+
+    def fmt(value, digits=1):
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return f"{value:.{digits}f}"
+        return str(value)
+
+    for name, s in results["scenarios"].items():
+        lines.append(
+            f"| {name}{'' if s.get('ok', True) else ' (FAILED)'} | {fmt(s.get('p50_ms'))} "
+            f"| {fmt(s.get('p95_ms'))} | {fmt(s.get('queries'))} "
+            f"| {fmt(s.get('peak_memory_kb'), 0)} "
+            f"| {fmt(s.get('raw_p50_ms'))} | {fmt(s.get('ratio_to_raw'), 2)} "
+            f"| {fmt(s.get('growth_ratio'), 2)} | {fmt(s.get('rps'), 0)} "
+            f"| {fmt(s.get('load_p95_ms'))} | {fmt(s.get('errors'))} |"
+        )
+    lines.append("")
+    lines.append("| target | value | met |\n|---|---:|:---:|")
+    for row in results.get("targets", []):
+        lines.append(
+            f"| {row['scenario']}: {row['target']} | {fmt(row['value'], 2)} "
+            f"| {'yes' if row['met'] else 'no'} |"
+        )
+    return "\n".join(lines)
+
+
+def machine_info() -> dict:
+    info = {
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+    try:
+        import django
+
+        info["django"] = django.get_version()
+    except Exception:  # pragma: no cover
+        pass
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["memory_gib"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+                break
+    except OSError:
+        pass
+    return info
