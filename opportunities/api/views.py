@@ -20,7 +20,7 @@ from crm_project.api.shapes import RenderContext
 from crm_project.api.views import OnlyOfficeAPIView
 from opportunities import services
 from opportunities.api import serializers as docs
-from opportunities.api.filters import FILTER_PARAMETERS, OpportunityFilterSet, SortBy
+from opportunities.api.filters import OpportunityFilterSet, SortBy
 from opportunities.api.serializers import OpportunityRenderer, opportunity_render_queryset
 from opportunities.errors import OpportunityNotFound, StageNotFound
 from opportunities.models import (
@@ -146,7 +146,7 @@ WRITE_FIELDS = {
     "oneTimeRevenue": ("one_time_revenue", lambda p, n: p.decimal(n)),
     "recurringRevenue": ("recurring_revenue", lambda p, n: p.decimal(n)),
     "contractMonths": ("contract_months", lambda p, n: p.integer(n)),
-    "tags": ("tags", lambda p, n: [str(t) for t in p.sequence(n) or []]),
+    "tags": ("tags", lambda p, n: [t for t in (str(t).strip() for t in p.sequence(n) or []) if t]),
 }
 
 
@@ -241,7 +241,6 @@ FILTER_DOCS = [
         "filterValue", str, description="Every word starts a word of title or description"
     ),
 ]
-assert {p.name for p in FILTER_DOCS} == set(FILTER_PARAMETERS)
 PAGE_DOCS = [
     OpenApiParameter(
         "sortBy", str, enum=[m.label for m in SortBy], description="Name (any case) or number"

@@ -3,6 +3,7 @@ so the documentation cannot drift from the wire."""
 
 import pytest
 
+from opportunities.api.filters import FILTER_PARAMETERS
 from tests.factories import (
     CompanyFactory,
     CustomFieldFactory,
@@ -167,3 +168,11 @@ def test_every_opportunity_route_is_documented(schema):
     }
 
     assert routes <= documented
+
+
+def test_filter_route_documents_every_criterion_and_paging_parameter(schema):
+    operation = schema["paths"][PREFIX + "opportunity/filter"]["get"]
+
+    documented = {parameter["name"] for parameter in operation["parameters"]}
+
+    assert documented >= {*FILTER_PARAMETERS, "sortBy", "sortOrder", "startIndex", "count"}
