@@ -281,7 +281,8 @@ class ContactAccessView(ContactWriteMixin, OnlyOfficeAPIView):
         summary="Make a contact private or public",
         description=(
             "Admins and the contact's creator only (others: 403; not readable: 404). A private "
-            "contact always keeps the caller on its access list (decision 2)."
+            "contact always keeps the caller on its access list (decision 2); without "
+            "`accessList` a private contact keeps its current list (decision 1)."
         ),
         parameters=[OpenApiParameter("contactid", int, OpenApiParameter.PATH)],
         request=ContactAccessSerializer,
@@ -295,7 +296,7 @@ class ContactAccessView(ContactWriteMixin, OnlyOfficeAPIView):
         services.contact_set_access(
             contact=contact,
             is_private=access.get("is_private", False),
-            access_list=access.get("access_list", []),
+            access_list=access.get("access_list"),  # omitted: keep the current list
             set_by=request.user,
             notify=access.get("notify", False),
         )

@@ -98,6 +98,15 @@ def test_contact_made_public_when_is_private_is_false(user_client, user, other_u
     assert _access_user_ids(secret) == set()
 
 
+def test_access_list_kept_when_private_is_set_without_a_list(user_client, user, other_user):
+    secret = PersonFactory(created_by=user, access_list=[user, other_user])
+
+    response = user_client.put(f"{CONTACT}/{secret.pk}/access", {"isPrivate": True})
+
+    assert response.status_code == 200
+    assert _access_user_ids(secret) == {user.pk, other_user.pk}
+
+
 def test_access_list_users_notified_when_is_notify_is_true(
     user_client, other_user, person, mailoutbox, django_capture_on_commit_callbacks
 ):
