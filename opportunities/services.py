@@ -220,10 +220,7 @@ def _apply_close_date_rule(opportunity: Opportunity, stage: Stage, *, explicit_c
     going back to an open stage clears it."""
     if explicit_close:
         return
-    if stage.stage_type == StageType.OPEN:
-        opportunity.actual_close_date = None
-    elif opportunity.actual_close_date is None:
-        opportunity.actual_close_date = timezone.now()
+    opportunity.actual_close_date = None if stage.stage_type == StageType.OPEN else timezone.now()
 
 
 def _record_stage_change(opportunity, *, from_stage, to_stage, changed_by, at) -> None:
@@ -487,7 +484,7 @@ def opportunity_move_to_stage(
     opportunity.stage = stage
     opportunity.stage_entered_at = now
     opportunity.success_probability = stage.success_probability
-    opportunity.actual_close_date = None if stage.stage_type == StageType.OPEN else now
+    _apply_close_date_rule(opportunity, stage, explicit_close=False)
     opportunity.updated_at = now
     opportunity.save(
         update_fields=[
