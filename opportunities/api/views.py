@@ -4,7 +4,6 @@ Views bind parameters (`self.params()`), authorize through the selectors, call o
 render OpportunityWrappers with `OpportunityRenderer`. A private opportunity the caller may not
 read is a 404 everywhere and never appears in a list or a batch."""
 
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -33,7 +32,6 @@ from opportunities.models import (
     StageType,
 )
 from opportunities.selectors import (
-    opportunity_can_change_access,
     opportunity_can_edit,
     opportunity_list_visible_to,
 )
@@ -201,24 +199,17 @@ class OpportunityBaseView(OnlyOfficeAPIView):
 
     def set_access_many(self, candidates: list[Opportunity]) -> Response:
         """Change access on those the caller may change (the others are skipped silently),
-        all or nothing."""
+        all or nothing. Without `accessList`, each keeps its current list, as the
+        single-opportunity route does."""
         params = self.params()
-        is_private = bool(params.boolean("isPrivate"))
-        access_list = _users(params.guid_list("accessList"), "accessList")
-        notify = bool(params.boolean("isNotify"))
-        user = self.request.user
-        changed = [
-            o.pk for o in candidates if opportunity_can_change_access(user=user, opportunity=o)
-        ]
-        with transaction.atomic():
-            for opportunity_id in changed:
-                services.opportunity_set_access(
-                    opportunity=Opportunity(pk=opportunity_id),
-                    is_private=is_private,
-                    access_list=access_list,
-                    set_by=user,
-                    notify=notify,
-                )
+        guids = params.guid_list("accessList")
+        changed = services.opportunity_set_access_many(
+            opportunities=candidates,
+            is_private=bool(params.boolean("isPrivate")),
+            access_list=None if guids is None else _users(guids, "accessList"),
+            set_by=self.request.user,
+            notify=bool(params.boolean("isNotify")),
+        )
         rows = opportunity_render_queryset(self.visible().filter(pk__in=changed)).order_by("pk")
         return Response(self.renderer().shapes(rows))
 
