@@ -57,7 +57,13 @@ def envelope_exception_handler(exc, context):
         message = exc.message if isinstance(exc, NotFound) else "The record could not be found"
         return error_response(404, message, hresult=HRESULT_HTTP)
     if isinstance(exc, AccessDenied | DjangoPermissionDenied | exceptions.PermissionDenied):
-        message = exc.message if isinstance(exc, DomainError) else "Access Denied"
+        message = "Access Denied"
+        if isinstance(exc, DomainError):
+            message = exc.message
+        elif isinstance(exc, exceptions.PermissionDenied) and exc.detail != (
+            exceptions.PermissionDenied.default_detail
+        ):
+            message = str(exc.detail)  # e.g. "CSRF Failed: …" for a browser client
         return error_response(403, message, hresult=HRESULT_SECURITY)
     if isinstance(exc, DomainError):
         return error_response(400, exc.message, hresult=HRESULT_ARGUMENT, field=exc.field)

@@ -247,6 +247,7 @@ def test_unsafe_request_refused_with_403_when_session_sends_no_csrf_token(admin_
 
     assert response.status_code == 403
     assert response.json()["status"] == 1
+    assert response.json()["error"]["message"].startswith("CSRF Failed")
     assert not User.objects.filter(email="new@example.com").exists()
 
 
