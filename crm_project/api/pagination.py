@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.db import connections
+from django.db.models import BooleanField, F, Func, Q
+
 from core.errors import InvalidInput
 
 MAX_PAGE = 1000
@@ -23,8 +26,15 @@ class PageRequest:
         return cls(start_index=start, count=min(count, MAX_PAGE))
 
     def slice(self, queryset) -> tuple[list, bool]:
-        """The page's rows and whether more follow (fetches count+1 rows, as ONLYOFFICE does)."""
-        rows = list(queryset[self.start_index : self.start_index + self.count + 1])
+        """The page's rows and whether more follow (fetches count+1 rows, as ONLYOFFICE does).
+
+        One query, in two steps: the page's keys are chosen by a subquery that carries only the
+        filters and the order (`pk IN (SELECT pk ... ORDER BY ... LIMIT ...)`), then only those
+        rows are joined to their related tables. Otherwise the database joins every matching
+        row to every `select_related` table before sorting and cutting the page."""
+        stop = self.start_index + self.count + 1
+        keys = queryset.values("pk")[self.start_index : stop]
+        rows = list(queryset.filter(_pk_among(queryset, keys)))
         return rows[: self.count], len(rows) > self.count
 
     def meta(self, *, returned: int, has_more: bool, total: int | None = None) -> dict:
@@ -33,3 +43,24 @@ class PageRequest:
             # ONLYOFFICE's formula, kept for wire compatibility.
             meta["nextIndex"] = self.start_index + returned + 1
         return meta
+
+
+def _pk_among(queryset, keys):
+    """`pk IN (keys)`. On PostgreSQL written `pk = ANY(ARRAY(keys))`: the subquery then runs
+    once, first, and the rows are fetched by primary key. A plain `IN` becomes a semi-join that
+    the planner places after the dozen `select_related` joins (more relations than its
+    join_collapse_limit), so every matching row would be joined first (measured: 440 ms instead
+    of 40 ms for 50 rows of 100000). SQLite reads `IN (subquery)` that way already."""
+    if connections[queryset.db].vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        return _EqualsAny(F("pk"), ArraySubquery(keys))
+    return Q(pk__in=keys)
+
+
+class _EqualsAny(Func):
+    """`lhs = ANY(array)` (PostgreSQL)."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
