@@ -51,6 +51,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="profile one scenario with pyinstrument (HTML next to --output) and stop",
     )
     parser.add_argument(
+        "--explain",
+        metavar="SCENARIO",
+        help="print the queries of one request of SCENARIO with EXPLAIN ANALYZE and stop",
+    )
+    parser.add_argument(
         "--no-install", action="store_true", help="never apt-get install wrk; use Python load"
     )
     args = parser.parse_args(argv)

@@ -251,8 +251,10 @@ class Runner:
             "scenarios": {},
         }
         scenarios = {s.name: s for s in all_scenarios()}
-        if args.profile:
+        if args.profile or args.explain:
             self.seed_to(args.opportunities)
+            if args.explain:
+                return self.explain(scenarios[args.explain])
             return self.profile(scenarios[args.profile])
 
         growth = {}
@@ -346,6 +348,25 @@ class Runner:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(profiler.output_html())
         log(f"profile written to {path}")
+        return {"scenarios": {scenario.name: {"ok": True}}}
+
+    def explain(self, scenario: Scenario) -> dict:
+        """Each query of one request, timed, with its plan (EXPLAIN ANALYZE on PostgreSQL)."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        env = self.make_env()
+        scenario.setup(env)
+        send(env, scenario.call(env, self.next_i()))  # warm
+        with CaptureQueriesContext(connection) as queries:
+            send(env, scenario.call(env, self.next_i()))
+        for n, query in enumerate(queries.captured_queries, 1):
+            sql = query["sql"]
+            print(f"\n-- query {n} ({float(query['time']) * 1000:.2f} ms)\n{sql}")
+            if connection.vendor == "postgresql" and sql.lstrip().upper().startswith("SELECT"):
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                    print("\n".join(row[0] for row in cursor.fetchall()))
         return {"scenarios": {scenario.name: {"ok": True}}}
 
     def database_info(self) -> dict:
