@@ -10,7 +10,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_screenshot_board_and_detail_written_when_demo_pipeline_is_shown(
     live_server, page, sign_in
 ):
