@@ -165,8 +165,21 @@ class Opportunity(models.Model):
         ordering = ["stage__sort_order", "title", "id"]
         verbose_name_plural = "opportunities"
         indexes = [
-            # Board columns and the default API order.
-            models.Index(fields=["stage", "expected_close_date", "id"], name="opp_stage_close_idx"),
+            # Board columns and the default API order. The included columns let PostgreSQL
+            # number the cards of every column and sum the column totals from the index alone
+            # (index-only scans: no sort, no heap), with the visibility condition checked there.
+            models.Index(
+                fields=["stage", "expected_close_date", "id"],
+                name="opp_stage_close_idx",
+                include=[
+                    "is_private",
+                    "responsible",
+                    "created_by",
+                    "bid_currency",
+                    "bid_value",
+                    "success_probability",
+                ],
+            ),
             models.Index(fields=["responsible", "stage"], name="opp_responsible_stage_idx"),
             models.Index(fields=["created_by"], name="opp_created_by_idx"),
             models.Index(fields=["title", "id"], name="opp_title_idx"),
