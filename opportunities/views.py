@@ -319,7 +319,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, opportunity=opportunity
             ),
             "stages": stages,
-            "move_form": StageMoveForm(initial={"stage": opportunity.stage_id}, stages=stages),
+            "move_form": StageMoveForm(initial={"stage": opportunity.stage_id}),
         },
     )
 
