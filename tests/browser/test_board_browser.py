@@ -50,10 +50,15 @@ def drag(page, source, target):
     box = source.bounding_box()
     target_box = target.bounding_box()
     start_x, start_y = box["x"] + 12, box["y"] + box["height"] - 8
+    target_x, target_y = target_box["x"] + target_box["width"] / 2, target_box["y"] + 30
     page.mouse.move(start_x, start_y)
     page.mouse.down()
     page.mouse.move(start_x + 10, start_y + 10, steps=3)
-    page.mouse.move(target_box["x"] + target_box["width"] / 2, target_box["y"] + 30, steps=12)
+    page.wait_for_selector(".card-chosen")
+    page.mouse.move(target_x, target_y, steps=15)
+    # SortableJS looks for the list under the pointer on its own timer: hover a moment
+    page.mouse.move(target_x + 2, target_y + 4, steps=3)
+    page.wait_for_timeout(150)
     page.mouse.up()
 
 
