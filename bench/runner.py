@@ -304,6 +304,7 @@ class Runner:
                         f"{numbers['errors']} errors under load"
                     )
         results["targets"] = evaluate_targets(results)
+        results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         self.write(results)
         return results
 
@@ -479,6 +480,8 @@ def render_table(results: dict) -> str:
 
 def machine_info() -> dict:
     info = {
+        # other work on the machine skews every number: recorded at the start and the end
+        "load_average_start": [round(x, 2) for x in os.getloadavg()],
         "cores": os.cpu_count(),
         "platform": platform.platform(),
         "python": platform.python_version(),
