@@ -329,9 +329,9 @@ def opportunity_custom_field_values(
     """(definition, value) for the fields holding a value, plus the headings, in field order
     (ONLYOFFICE's non-empty values plus Headings)."""
     values = dict(opportunity.custom_values.values_list("field_id", "value"))
-    definitions = CustomFieldDefinition.objects.filter(
-        entity_type=EntityType.OPPORTUNITY
-    ).order_by("position", "id")
+    definitions = CustomFieldDefinition.objects.filter(entity_type=EntityType.OPPORTUNITY).order_by(
+        "position", "id"
+    )
     return [
         (definition, values.get(definition.pk))
         for definition in definitions
