@@ -5,21 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0001_initial'),
-        ('core', '0002_load_iso_currencies'),
-        ('opportunities', '0002_default_stages_sources_statuses'),
+        ("contacts", "0001_initial"),
+        ("core", "0002_load_iso_currencies"),
+        ("opportunities", "0002_default_stages_sources_statuses"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='opportunity',
-            name='opp_stage_close_idx',
+            model_name="opportunity",
+            name="opp_stage_close_idx",
         ),
         migrations.AddIndex(
-            model_name='opportunity',
-            index=models.Index(fields=['stage', 'expected_close_date', 'id'], include=('is_private', 'responsible', 'created_by', 'bid_currency', 'bid_value', 'success_probability'), name='opp_stage_close_idx'),
+            model_name="opportunity",
+            index=models.Index(
+                fields=["stage", "expected_close_date", "id"],
+                include=(
+                    "is_private",
+                    "responsible",
+                    "created_by",
+                    "bid_currency",
+                    "bid_value",
+                    "success_probability",
+                ),
+                name="opp_stage_close_idx",
+            ),
         ),
     ]
