@@ -2,9 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from accounts.models import User
 from core.selectors import currency_base
 from opportunities.board import BoardFilters, board_queryset, stage_totals_in_base
 from opportunities.selectors import opportunity_card_related
@@ -14,7 +15,20 @@ from opportunities.selectors import opportunity_card_related
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
     """Who I am, and my part of the pipeline at a glance."""
-    mine = board_queryset(user=request.user, filters=BoardFilters(responsible=request.user))
+    return _person_page(request, request.user)
+
+
+@login_required
+@require_GET
+def person(request: HttpRequest, user_uuid) -> HttpResponse:
+    """A colleague's profile (the API's `profileUrl`): who they are and their open deals that
+    the viewer may see."""
+    colleague = get_object_or_404(User, uuid=user_uuid, is_active=True)
+    return _person_page(request, colleague)
+
+
+def _person_page(request: HttpRequest, person: User) -> HttpResponse:
+    mine = board_queryset(user=request.user, filters=BoardFilters(responsible=person))
     base = currency_base()
     totals = stage_totals_in_base(mine.filter(stage__stage_type=0), base=base)
     open_deals = opportunity_card_related(
@@ -29,5 +43,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "open_weighted": sum((t.weighted for t in totals.values()), 0),
             "base": base,
             "open_deals": open_deals,
+            "person": person,
+            "is_me": person.pk == request.user.pk,
         },
     )
