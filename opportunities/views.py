@@ -86,10 +86,6 @@ def _filter_query(data) -> str:
     return query.urlencode()
 
 
-def _board_url(filter_query: str) -> str:
-    return reverse("board") + (f"?{filter_query}" if filter_query else "")
-
-
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
@@ -136,11 +132,9 @@ def board_column(request: HttpRequest, stage_id: int) -> HttpResponse:
     context = {
         "cards": cards,
         "stage": stage,
-        "stages": list(stage_list()),
         "remaining": remaining,
         "next_offset": offset + len(cards),
         "filter_query": _filter_query(request.GET),
-        "next_url": _board_url(_filter_query(request.GET)),
         "per_column": CARDS_PER_COLUMN,
     }
     return render(request, "opportunities/_column_more.html", context)
@@ -206,11 +200,7 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
             "stage": opportunity.stage_id,
             "card": render_to_string(
                 "opportunities/_card.html",
-                {
-                    "card": card,
-                    "stages": list(stage_list()),
-                    "next_url": _board_url(_filter_query(request.POST)),
-                },
+                {"card": card},
                 request=request,
             ),
             "columns": [

@@ -125,7 +125,35 @@
     });
   }
 
-  // Moving without a mouse: the stage selector on each card.
+  // Moving without a mouse: each card's "Move" opens a stage selector, copied from the one
+  // template of the page (rendering nine options into every card cost most of the page time).
+  function fillMoveForm(details) {
+    if (details.querySelector(".card-move-form")) return;
+    var card = details.closest(".card");
+    var template = document.getElementById("card-move-template");
+    if (!card || !template) return;
+    var form = template.content.firstElementChild.cloneNode(true);
+    var id = "move-" + card.dataset.opportunityId;
+    var title = card.querySelector(".card-title a");
+    form.action = card.dataset.moveUrl;
+    var label = form.querySelector("label");
+    label.htmlFor = id;
+    label.textContent = "Stage of \u201c" + (title ? title.textContent : "") + "\u201d";
+    var select = form.querySelector("select");
+    select.id = id;
+    select.value = card.dataset.stageId;
+    var fallback = details.querySelector(".card-move-fallback");
+    if (fallback) fallback.replaceWith(form);
+    else details.appendChild(form);
+  }
+
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (details.matches && details.matches(".card .card-move") && details.open) {
+      fillMoveForm(details);
+    }
+  }, true);
+
   document.addEventListener("submit", function (event) {
     var form = event.target.closest(".card-move-form");
     if (!form || !board()) return;

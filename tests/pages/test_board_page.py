@@ -134,6 +134,21 @@ def test_column_renders_first_cards_and_load_more_when_column_is_long(signed_in,
     assert card_ids(html).isdisjoint(card_ids(more.content.decode()))
 
 
+def test_stage_selector_rendered_once_when_many_cards_are_movable(signed_in, user):
+    stages = [default_stage("Initial contact"), default_stage("Proposal")]
+    deals = [OpportunityFactory(created_by=user, stage=stages[index % 2]) for index in range(30)]
+    html = signed_in.get("/").content.decode()
+    # one selector for the page (board.js copies it into a card's "Move"), with every stage
+    assert html.count('<select name="stage"') == 1
+    selector = html[html.index('<template id="card-move-template">') :]
+    assert len(re.findall(r'<option value="\d+">', selector)) == 9
+    # without JavaScript each card's "Move" leads to the selector on its detail page
+    for deal in deals:
+        assert f'href="/opportunities/{deal.pk}/#id_stage"' in html
+    detail = signed_in.get(f"/opportunities/{deals[0].pk}/").content.decode()
+    assert '<select name="stage"' in detail and 'id="id_stage"' in detail
+
+
 @pytest.mark.parametrize("size", [5, 60])
 def test_board_query_count_is_constant_when_pipeline_grows(
     size, signed_in, user, django_assert_num_queries
