@@ -33,7 +33,6 @@ from opportunities.api.serializers import (
     OpportunityRenderer,
     OpportunitySerializer,
     contact_wrapper_doc,
-    opportunity_render_queryset,
 )
 from opportunities.models import Opportunity, OpportunityMember
 from opportunities.selectors import opportunity_get_visible
@@ -418,8 +417,7 @@ class ContactOpportunityView(OnlyOfficeAPIView):
         return contact, opportunity
 
     def _render(self, request, opportunity: Opportunity) -> dict:
-        fresh = opportunity_render_queryset(Opportunity.objects.filter(pk=opportunity.pk)).get()
-        return OpportunityRenderer(request).shape(fresh)
+        return OpportunityRenderer(request).shape(opportunity)
 
     @extend_schema(
         operation_id="crm_contact_opportunity_link",

@@ -25,8 +25,9 @@ class PageRequest:
             raise InvalidInput("count cannot be negative.", field="count")
         return cls(start_index=start, count=min(count, MAX_PAGE))
 
-    def slice(self, queryset) -> tuple[list, bool]:
-        """The page's rows and whether more follow (fetches count+1 rows, as ONLYOFFICE does).
+    def slice(self, queryset, render=list) -> tuple[list, bool]:
+        """The page's rows, passed through `render` (a function of the page's queryset, by
+        default `list`), and whether more follow (fetches count+1 rows, as ONLYOFFICE does).
 
         One query, in two steps: the page's keys are chosen by a subquery that carries only the
         filters and the order (`pk IN (SELECT pk ... ORDER BY ... LIMIT ...)`), then only those
@@ -34,7 +35,7 @@ class PageRequest:
         row to every `select_related` table before sorting and cutting the page."""
         stop = self.start_index + self.count + 1
         keys = queryset.values("pk")[self.start_index : stop]
-        rows = list(queryset.filter(_pk_among(queryset, keys)))
+        rows = render(queryset.filter(_pk_among(queryset, keys)))
         return rows[: self.count], len(rows) > self.count
 
     def meta(self, *, returned: int, has_more: bool, total: int | None = None) -> dict:

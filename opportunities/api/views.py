@@ -20,7 +20,7 @@ from crm_project.api.views import OnlyOfficeAPIView
 from opportunities import services
 from opportunities.api import serializers as docs
 from opportunities.api.filters import OpportunityFilterSet, SortBy
-from opportunities.api.serializers import OpportunityRenderer, opportunity_render_queryset
+from opportunities.api.serializers import OpportunityRenderer
 from opportunities.errors import OpportunityNotFound, StageNotFound
 from opportunities.models import (
     BidType,
@@ -34,6 +34,7 @@ from opportunities.models import (
 from opportunities.selectors import (
     opportunity_can_edit,
     opportunity_list_visible_to,
+    opportunity_with_access,
 )
 
 TAGS = ["Opportunities"]
@@ -172,29 +173,34 @@ class OpportunityBaseView(OnlyOfficeAPIView):
         return _positive(self.params().integer(name), name)
 
     def get_visible(self, opportunity_id: int) -> Opportunity:
-        """The opportunity with everything its wrapper needs, or 404 when it is missing or
-        hidden from the caller."""
-        opportunity = opportunity_render_queryset(self.visible().filter(pk=opportunity_id)).first()
+        """The opportunity with its access list (for the edit right), or 404 when it is
+        missing or hidden from the caller."""
+        opportunity = opportunity_with_access(self.visible().filter(pk=opportunity_id)).first()
         if opportunity is None:
             raise OpportunityNotFound()
         return opportunity
 
     def render_one(self, opportunity_id: int) -> Response:
-        return Response(self.renderer().shape(self.get_visible(opportunity_id)))
+        """The wrapper, read in the same query that checks visibility (404 when hidden)."""
+        shapes = self.renderer().shapes(self.visible().filter(pk=opportunity_id))
+        if not shapes:
+            raise OpportunityNotFound()
+        return Response(shapes[0])
 
     def filterset(self) -> OpportunityFilterSet:
         return OpportunityFilterSet.from_params(self.params(), self.visible())
 
-    def delete_rendered(self, candidates: list[Opportunity]) -> Response:
-        """Delete the candidates the caller may delete (others are skipped silently) in one
-        transaction; answer with their wrappers as ONLYOFFICE builds them after deletion."""
-        user = self.request.user
-        deletable = [o for o in candidates if opportunity_can_edit(user=user, opportunity=o)]
+    def delete_rendered(self, candidates) -> Response:
+        """Delete the candidates (a queryset) the caller may delete, others are skipped
+        silently, in one transaction; answer with their wrappers as ONLYOFFICE builds them
+        after deletion. The wrappers are built first: their `canEdit` is the delete right."""
+        shapes = self.renderer().deleted_shapes(candidates)
+        deletable = [pk for pk, shape in shapes.items() if shape["canEdit"]]
         if not deletable:
             return Response([])
-        renderer = self.renderer()
-        shapes = {o.pk: renderer.deleted_shape(o) for o in deletable}
-        deleted = services.opportunity_delete_many(opportunity_ids=list(shapes), deleted_by=user)
+        deleted = services.opportunity_delete_many(
+            opportunity_ids=deletable, deleted_by=self.request.user
+        )
         return Response([shapes[o.pk] for o in deleted])
 
     def set_access_many(self, candidates: list[Opportunity]) -> Response:
@@ -210,7 +216,7 @@ class OpportunityBaseView(OnlyOfficeAPIView):
             set_by=self.request.user,
             notify=bool(params.boolean("isNotify")),
         )
-        rows = opportunity_render_queryset(self.visible().filter(pk__in=changed)).order_by("pk")
+        rows = self.visible().filter(pk__in=changed).order_by("pk")
         return Response(self.renderer().shapes(rows))
 
 
@@ -326,8 +332,7 @@ class OpportunityCollectionView(OpportunityBaseView):
         ids = self.params().int_list("opportunityids")
         if not ids:
             raise InvalidInput("The list of opportunity ids is empty.", field="opportunityids")
-        candidates = opportunity_render_queryset(self.visible().filter(pk__in=ids)).order_by("pk")
-        return self.delete_rendered(list(candidates))
+        return self.delete_rendered(self.visible().filter(pk__in=ids).order_by("pk"))
 
 
 class OpportunityFilterView(OpportunityBaseView):
@@ -346,10 +351,8 @@ class OpportunityFilterView(OpportunityBaseView):
         page = self.page_request()
         matches = self.filterset().qs
         total = matches.count()
-        rows, has_more = page.slice(opportunity_render_queryset(matches))
-        return self.paged_response(
-            self.renderer().shapes(rows), page=page, has_more=has_more, total=total
-        )
+        shapes, has_more = page.slice(matches, self.renderer().shapes)
+        return self.paged_response(shapes, page=page, has_more=has_more, total=total)
 
     @extend_schema(
         tags=TAGS,
@@ -360,8 +363,7 @@ class OpportunityFilterView(OpportunityBaseView):
         responses={200: docs.OpportunitySerializer(many=True)},
     )
     def delete(self, request, format=None):
-        matches = opportunity_render_queryset(self.filterset().qs)
-        return self.delete_rendered(list(matches))
+        return self.delete_rendered(self.filterset().qs)
 
 
 class OpportunityStageView(OpportunityBaseView):
@@ -576,7 +578,7 @@ class OpportunityByPrefixView(OpportunityBaseView):
         if contact_id > 0 and internal:
             rows = [
                 o
-                for o in opportunity_render_queryset(visible.filter(linked)).order_by(*order)
+                for o in visible.filter(linked).order_by(*order).only("pk", "title")
                 if prefix in o.title  # ONLYOFFICE's ordinal (case-sensitive) Contains
             ]
         else:
@@ -585,7 +587,7 @@ class OpportunityByPrefixView(OpportunityBaseView):
                 matches = matches.filter(title__icontains=word)
             if contact_id > 0:
                 matches = matches.exclude(linked)
-            rows = opportunity_render_queryset(matches.order_by(*order)[:BYPREFIX_LIMIT])
+            rows = matches.order_by(*order)[:BYPREFIX_LIMIT]
         return Response(self.renderer().shapes(rows))
 
 
@@ -607,7 +609,7 @@ class OpportunityByContactView(OpportunityBaseView):
             return Response([])
         member = OpportunityMember.objects.filter(contact_id=contact_id).values("opportunity_id")
         matches = self.visible().filter(Q(contact_id=contact_id) | Q(pk__in=member))
-        rows = opportunity_render_queryset(matches.order_by(Lower("title"), "id"))
+        rows = matches.order_by(Lower("title"), "id")
         return Response(self.renderer().shapes(rows))
 
 

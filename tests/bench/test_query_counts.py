@@ -15,9 +15,9 @@ from opportunities.models import OpportunityCustomFieldValue, Stage
 from tests.factories import OpportunityFactory, PersonFactory
 
 API = "/api/2.0/crm"
-GET_ONE_QUERIES = 9
-MOVE_QUERIES = 17
-GROUP_DELETE_QUERIES = 20
+GET_ONE_QUERIES = 8
+MOVE_QUERIES = 16
+GROUP_DELETE_QUERIES = 19
 
 
 @pytest.fixture
