@@ -135,7 +135,9 @@ def board_build(*, user, filters: BoardFilters, per_column: int = CARDS_PER_COLU
     base = currency_base()
     queryset = board_queryset(user=user, filters=filters, stages=stages)
     totals = stage_totals_in_base(queryset, base=base)
-    cards = opportunity_board_cards(queryset, per_column=per_column)
+    cards = opportunity_board_cards(
+        queryset, stage_ids=[stage.pk for stage in stages], per_column=per_column
+    )
     _mark_edit_rights(cards, user)
     by_stage: dict[int, list[Opportunity]] = {}
     for card in cards:

@@ -157,6 +157,16 @@ def opportunity_stage_totals(opportunities: QuerySet[Opportunity]) -> list[dict]
     )
 
 
+def opportunity_counts_by_stage(opportunities: QuerySet[Opportunity]) -> list[tuple[int, int, int]]:
+    """(stage id, stage sort order, count) of the given opportunities, in one aggregate query."""
+    return list(
+        opportunities.order_by()
+        .values_list("stage_id", "stage__sort_order")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
 def opportunity_stage_history(opportunity: Opportunity) -> QuerySet[StageChange]:
     return opportunity.stage_changes.select_related("from_stage", "to_stage", "changed_by")
 
@@ -279,11 +289,18 @@ def opportunity_board_cards(
     joined to their related rows."""
     if not stage_ids:
         return []
+    # each LIMIT sits in its own subquery: SQLite allows no LIMIT in the parts of a UNION
     firsts = [
-        queryset.filter(stage_id=stage_id).order_by(*BOARD_CARD_ORDER).values("pk")[:per_column]
+        Opportunity.objects.filter(
+            pk__in=queryset.filter(stage_id=stage_id)
+            .order_by(*BOARD_CARD_ORDER)
+            .values("pk")[:per_column]
+        )
+        .order_by()
+        .values("pk")
         for stage_id in stage_ids
     ]
-    keys = firsts[0].union(*firsts[1:], all=True) if len(firsts) > 1 else firsts[0]
+    keys = firsts[0].union(*firsts[1:], all=True)
     cards = Opportunity.objects.filter(pk__in=keys)
     return list(opportunity_card_related(cards).order_by("stage_id", *BOARD_CARD_ORDER))
 

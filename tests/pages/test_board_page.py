@@ -167,3 +167,7 @@ def test_board_query_count_is_constant_when_pipeline_grows(
     with django_assert_num_queries(11):
         response = signed_in.get("/?attention=on&responsible=me")
     assert response.status_code == 200
+    # with cards on it: one more query, the access lists of the cards (for their edit right)
+    with django_assert_num_queries(12):
+        response = signed_in.get("/?responsible=me")
+    assert len(card_ids(response.content.decode())) == min(size, 2 * CARDS_PER_COLUMN)
