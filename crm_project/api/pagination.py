@@ -1,6 +1,8 @@
 """ONLYOFFICE's list paging: `startIndex` and `count` (default and maximum 1000)."""
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db import connections
 from django.db.models import BooleanField, F, Func, Q
@@ -36,6 +38,30 @@ class PageRequest:
         stop = self.start_index + self.count + 1
         keys = queryset.values("pk")[self.start_index : stop]
         rows = render(queryset.filter(_pk_among(queryset, keys)))
+        return rows[: self.count], len(rows) > self.count
+
+    def slice_by_group(self, queryset, groups, render=list) -> tuple[list, bool]:
+        """`slice` for an order whose first key splits the rows into groups of known size
+        (the stages of the default opportunity order). `groups` lists, in order, each group's
+        queryset (ordered inside the group) and its number of rows. Whole groups before the
+        page are skipped by their size, and each group the page touches gives its keys with
+        its own LIMIT, which an index in the group's order answers without sorting the group.
+        Still one query: the page's rows are those keys, joined and ordered by `queryset`."""
+        skip, need = self.start_index, self.count + 1
+        chosen = []
+        for group, size in groups:
+            if need <= 0:
+                break
+            if skip >= size:
+                skip -= size
+                continue
+            take = min(need, size - skip)
+            chosen.append(_pk_among(queryset, group.values("pk")[skip : skip + take]))
+            need -= take
+            skip = 0
+        if not chosen:
+            return render(queryset.none()), False
+        rows = render(queryset.filter(reduce(operator.or_, chosen)))
         return rows[: self.count], len(rows) > self.count
 
     def meta(self, *, returned: int, has_more: bool, total: int | None = None) -> dict:

@@ -58,6 +58,17 @@ def search_q(text: str) -> Q:
     return condition
 
 
+# The default order inside one stage (after the stage's sort order); the index
+# `opp_stage_default_order_idx` (migration 0004) holds it on PostgreSQL.
+WITHIN_STAGE_ORDER = (
+    F("contact_id").asc(nulls_first=True),
+    F("actual_close_date").desc(nulls_last=True),
+    F("expected_close_date").asc(nulls_last=True),
+    Lower("title").asc(),
+    F("id").asc(),
+)
+
+
 class OpportunityFilterSet(django_filters.FilterSet):
     filterValue = django_filters.Filter(method="filter_text")
     responsibleid = django_filters.Filter(field_name="responsible__uuid")
@@ -176,11 +187,18 @@ class OpportunityFilterSet(django_filters.FilterSet):
         elif sort_by == SortBy.ID:
             return [direction(F("id"))]
         else:  # stage: ONLYOFFICE's default order
-            keys = [
-                direction(F("stage__sort_order")),
-                F("contact_id").asc(nulls_first=True),
-                F("actual_close_date").desc(nulls_last=True),
-                F("expected_close_date").asc(nulls_last=True),
-                Lower("title").asc(),
-            ]
+            return [direction(F("stage__sort_order")), *WITHIN_STAGE_ORDER]
         return [*keys, F("id").asc()]
+
+    def orders_by_stage(self) -> bool | None:
+        """For the stage order (the default), whether stages come in descending order;
+        None for the other orders. The page can then be chosen stage by stage."""
+        data = self.form.cleaned_data
+        if data.get("sortBy") not in (None, SortBy.STAGE):
+            return None
+        return data.get("sortOrder") == "descending"
+
+    def criteria_key(self) -> tuple:
+        """The criteria alone (no order), as a hashable key for caching counts."""
+        data = self.form.cleaned_data
+        return tuple((name, repr(data.get(name))) for name in FILTER_PARAMETERS if data.get(name))

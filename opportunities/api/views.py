@@ -19,7 +19,7 @@ from crm_project.api.shapes import RenderContext
 from crm_project.api.views import OnlyOfficeAPIView
 from opportunities import services
 from opportunities.api import serializers as docs
-from opportunities.api.filters import OpportunityFilterSet, SortBy
+from opportunities.api.filters import WITHIN_STAGE_ORDER, OpportunityFilterSet, SortBy
 from opportunities.api.serializers import OpportunityRenderer
 from opportunities.errors import OpportunityNotFound, StageNotFound
 from opportunities.models import (
@@ -33,6 +33,7 @@ from opportunities.models import (
 )
 from opportunities.selectors import (
     opportunity_can_edit,
+    opportunity_counts_by_stage,
     opportunity_list_visible_to,
     opportunity_with_access,
 )
@@ -349,10 +350,32 @@ class OpportunityFilterView(OpportunityBaseView):
     )
     def get(self, request, format=None):
         page = self.page_request()
-        matches = self.filterset().qs
-        total = matches.count()
-        shapes, has_more = page.slice(matches, self.renderer().shapes)
+        filterset = self.filterset()
+        matches = filterset.qs
+        counts = opportunity_counts_by_stage(matches)
+        total = sum(count for _, _, count in counts)
+        descending = filterset.orders_by_stage()
+        render = self.renderer().shapes
+        if descending is None:
+            shapes, has_more = page.slice(matches, render)
+        else:
+            shapes, has_more = page.slice_by_group(
+                matches, self.stage_groups(matches, counts, descending=descending), render
+            )
         return self.paged_response(shapes, page=page, has_more=has_more, total=total)
+
+    @staticmethod
+    def stage_groups(matches, counts, *, descending: bool) -> list:
+        """The default order's groups: the stages by sort order (stages sharing one are a
+        single group), each with its matches in the order inside a stage, and their count."""
+        groups: dict[int, tuple[list, int]] = {}
+        for stage_id, sort_order, count in counts:
+            ids, size = groups.get(sort_order, ([], 0))
+            groups[sort_order] = ([*ids, stage_id], size + count)
+        return [
+            (matches.filter(stage_id__in=ids).order_by(*WITHIN_STAGE_ORDER), size)
+            for _, (ids, size) in sorted(groups.items(), reverse=descending)
+        ]
 
     @extend_schema(
         tags=TAGS,
