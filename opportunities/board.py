@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from core.models import Currency
 from core.selectors import currency_base, currency_rates_to_base
@@ -125,9 +126,27 @@ def stage_totals_in_base(
     return totals
 
 
-def _mark_edit_rights(cards: list[Opportunity], user) -> None:
+_URL_SENTINEL = 2147483647
+
+
+def _url_maker(name: str):
+    """`reverse(name, args=[pk])` for many pks: reversed once, then filled in per card."""
+    before, after = reverse(name, args=[_URL_SENTINEL]).split(str(_URL_SENTINEL))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def board_prepare_cards(cards: list[Opportunity], *, user) -> list[Opportunity]:
+    """What the card template needs beyond the row, computed once per card in Python: the
+    edit right, the links (a `{% url %}` per card was a tenth of the template time) and the
+    warnings (each property reads the clock)."""
+    detail_url, move_url = _url_maker("opportunity_detail"), _url_maker("opportunity_move")
     for card in cards:
         card.user_can_edit = opportunity_can_edit(user=user, opportunity=card)
+        card.detail_url = detail_url(card.pk)
+        card.move_url = move_url(card.pk)
+        card.overdue = card.is_overdue
+        card.rotting = card.is_rotting
+    return cards
 
 
 def board_build(*, user, filters: BoardFilters, per_column: int = CARDS_PER_COLUMN) -> Board:
@@ -138,7 +157,7 @@ def board_build(*, user, filters: BoardFilters, per_column: int = CARDS_PER_COLU
     cards = opportunity_board_cards(
         queryset, stage_ids=[stage.pk for stage in stages], per_column=per_column
     )
-    _mark_edit_rights(cards, user)
+    board_prepare_cards(cards, user=user)
     by_stage: dict[int, list[Opportunity]] = {}
     for card in cards:
         by_stage.setdefault(card.stage_id, []).append(card)
@@ -159,7 +178,7 @@ def board_column_page(
     """The next cards of one column ("load more") and how many remain after them."""
     queryset = board_queryset(user=user, filters=filters)
     cards = opportunity_column_cards(queryset, stage_id=stage.pk, offset=offset, limit=limit)
-    _mark_edit_rights(cards, user)
+    board_prepare_cards(cards, user=user)
     remaining = max(queryset.filter(stage=stage).count() - offset - len(cards), 0)
     return cards, remaining
 

@@ -22,6 +22,7 @@ from opportunities.board import (
     board_build,
     board_column_page,
     board_columns_totals,
+    board_prepare_cards,
     board_queryset,
 )
 from opportunities.forms import (
@@ -190,7 +191,7 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
     card = opportunity_card_related(
         board_queryset(user=request.user, filters=BoardFilters()).filter(pk=pk)
     ).first()
-    card.user_can_edit = opportunity_can_edit(user=request.user, opportunity=card)
+    board_prepare_cards([card], user=request.user)
     columns = board_columns_totals(user=request.user, filters=filters, stages=stages)
     return JsonResponse(
         {
