@@ -5,7 +5,9 @@ from datetime import datetime, time
 
 from django import forms
 from django.db.models import Q
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from accounts.selectors import user_list_active
 from contacts.selectors import contact_list_visible_to
@@ -63,6 +65,30 @@ class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_display_name()
 
 
+class PlainSelect(forms.Select):
+    """A <select> written out in Python: the filters above the board render 300 contacts and
+    every user, and Django's Select renders a template per option (an eighth of the board's
+    time). Same markup as Select (attributes and values escaped); option groups are left to
+    Django."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)["widget"]
+        if any(group_name for group_name, _, _ in context["optgroups"]):
+            return super().render(name, value, attrs, renderer)
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _, group, _ in context["optgroups"]
+                for option in group
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>', context["name"], flatatt(context["attrs"]), options
+        )
+
+
 class ContactChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
@@ -106,11 +132,17 @@ class BoardFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": "Title, description, contact…"}
         ),
     )
-    responsible = forms.ChoiceField(label="Responsible", required=False)
+    responsible = forms.ChoiceField(label="Responsible", required=False, widget=PlainSelect)
     contact = ContactChoiceField(
-        label="Contact", required=False, queryset=None, empty_label="Any contact"
+        label="Contact",
+        required=False,
+        queryset=None,
+        empty_label="Any contact",
+        widget=PlainSelect,
     )
-    tag = forms.ModelChoiceField(label="Tag", required=False, queryset=None, empty_label="Any tag")
+    tag = forms.ModelChoiceField(
+        label="Tag", required=False, queryset=None, empty_label="Any tag", widget=PlainSelect
+    )
     private = forms.BooleanField(label="Private only", required=False)
     attention = forms.BooleanField(label="Needs attention", required=False)
 
@@ -129,7 +161,9 @@ class BoardFilterForm(forms.Form):
         self.fields["tag"].queryset = opportunity_list_tags()
         # Long contact lists: render the first ones and the chosen one, validate against all.
         selected = (data or {}).get("contact") if data else None
-        shown = contacts.order_by("company_name", "last_name", "first_name", "id")
+        shown = contacts.order_by("company_name", "last_name", "first_name", "id").only(
+            "is_company", "company_name", "first_name", "last_name"
+        )
         shown = list(shown[:CONTACT_CHOICES_LIMIT])
         if selected and str(selected).isdigit() and all(str(c.pk) != selected for c in shown):
             shown += list(contacts.filter(pk=selected))
