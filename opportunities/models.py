@@ -296,3 +296,16 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity}: {self.from_stage} → {self.to_stage}"
+
+
+class DataVersion(models.Model):
+    """One row whose token changes with every write to the tables `opportunity/filter` counts
+    (opportunities, their access lists, members and tags, tags, stages). Database triggers
+    change it (migration 0005), so every writer is covered: services, the admin, bulk loads,
+    test factories. Counts are cached under the token (opportunities/versions.py); a random
+    token never comes back, and a rolled-back write rolls its token back with its data."""
+
+    token = models.CharField(max_length=36)
+
+    def __str__(self) -> str:
+        return self.token

@@ -11,7 +11,7 @@ queries keyed by id, whatever the number of rows. Building 1000 opportunities wi
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import QuerySet, Value
+from django.db.models import BigIntegerField, QuerySet, TextField, Value
 from django.utils import timezone
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
@@ -249,24 +249,33 @@ class _Page:
         for opportunity_id, title in tag_rows:
             self.tags[opportunity_id].append(title)
 
+        # custom values with their definition, and (in the same query) the headings, which
+        # show on every opportunity
         self.values: dict[int, list[tuple]] = defaultdict(list)
-        self.definitions: dict[int, CustomFieldDefinition] = {}
-        value_rows = OpportunityCustomFieldValue.objects.filter(opportunity_id__in=ids).values_list(
+        self.headings: list[CustomFieldDefinition] = []
+        definitions: dict[int, CustomFieldDefinition] = {}
+        values = OpportunityCustomFieldValue.objects.filter(opportunity_id__in=ids).values_list(
             "opportunity_id", "value", *(f"field__{c}" for c in DEFINITION_COLUMNS)
         )
-        for opportunity_id, value, *definition in value_rows:
-            if value != "":
-                if definition[0] not in self.definitions:
-                    self.definitions[definition[0]] = CustomFieldDefinition(
-                        **dict(zip(DEFINITION_COLUMNS, definition, strict=True))
-                    )
-                self.values[opportunity_id].append((definition[0], value))
-        # Headings show on every opportunity: read once per response.
-        self.headings = list(
+        headings = (
             CustomFieldDefinition.objects.filter(
                 entity_type=EntityType.OPPORTUNITY, field_type=FieldType.HEADING
             )
+            .annotate(opportunity_id=Value(None, BigIntegerField()), value=Value(None, TextField()))
+            .values_list("opportunity_id", "value", *DEFINITION_COLUMNS)
         )
+        for opportunity_id, value, *definition in values.order_by().union(
+            headings.order_by(), all=True
+        ):
+            field = definitions.get(definition[0])
+            if field is None:
+                field = definitions[definition[0]] = CustomFieldDefinition(
+                    **dict(zip(DEFINITION_COLUMNS, definition, strict=True))
+                )
+            if opportunity_id is None:
+                self.headings.append(field)
+            elif value != "":
+                self.values[opportunity_id].append((field, value))
 
     # -- nested shapes ------------------------------------------------------------------------
 
@@ -360,10 +369,7 @@ class _Page:
         return [shape for shape in map(self.contact, ids) if shape is not None]
 
     def custom_fields(self, opportunity_id: int) -> list[dict]:
-        entries = [
-            (self.definitions[field_id], value)
-            for field_id, value in self.values.get(opportunity_id, ())
-        ]
+        entries = list(self.values.get(opportunity_id, ()))
         entries.extend((heading, None) for heading in self.headings)
         entries.sort(key=lambda entry: (entry[0].position, entry[0].pk))
         return [

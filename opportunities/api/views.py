@@ -33,10 +33,10 @@ from opportunities.models import (
 )
 from opportunities.selectors import (
     opportunity_can_edit,
-    opportunity_counts_by_stage,
     opportunity_list_visible_to,
     opportunity_with_access,
 )
+from opportunities.versions import opportunity_counts_by_stage_cached
 
 TAGS = ["Opportunities"]
 
@@ -352,7 +352,9 @@ class OpportunityFilterView(OpportunityBaseView):
         page = self.page_request()
         filterset = self.filterset()
         matches = filterset.qs
-        counts = opportunity_counts_by_stage(matches)
+        counts = opportunity_counts_by_stage_cached(
+            matches, user=request.user, criteria=filterset.criteria_key()
+        )
         total = sum(count for _, _, count in counts)
         descending = filterset.orders_by_stage()
         render = self.renderer().shapes

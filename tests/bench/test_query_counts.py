@@ -15,9 +15,9 @@ from opportunities.models import OpportunityCustomFieldValue, Stage
 from tests.factories import OpportunityFactory, PersonFactory
 
 API = "/api/2.0/crm"
-GET_ONE_QUERIES = 8
-MOVE_QUERIES = 16
-GROUP_DELETE_QUERIES = 19
+GET_ONE_QUERIES = 7
+MOVE_QUERIES = 15
+GROUP_DELETE_QUERIES = 18
 
 
 @pytest.fixture
