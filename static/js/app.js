@@ -36,6 +36,31 @@
     });
   }
 
+  // htmx 4 swaps 4xx/5xx answers into the page like any other: an error page would replace a
+  // column's "Load more" or the whole board. Swap nothing, keep what is shown, say why.
+  var ERRORS = {
+    403: "You may no longer see this, or your session has ended: reload the page.",
+    404: "This is no longer there: reload the page."
+  };
+
+  document.addEventListener("htmx:response:error", function (event) {
+    var ctx = event.detail && event.detail.ctx;
+    if (!ctx) return;
+    ctx.swap = "none";
+    var status = ctx.response ? ctx.response.status : 0;
+    toast(
+      (ERRORS[status] || "The server could not answer (" + status + "). Nothing was changed; try again."),
+      "error"
+    );
+  });
+
+  document.addEventListener("htmx:error", function (event) {
+    // a network failure (the fetch itself threw): nothing was swapped
+    var ctx = event.detail && event.detail.ctx;
+    if (!ctx || ctx.response) return;
+    toast("The server cannot be reached. Nothing was changed; try again.", "error");
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("#toasts .toast").forEach(function (item) {
       dismissLater(item, item.classList.contains("toast-error") ? 8000 : 5000);

@@ -183,6 +183,54 @@ def test_load_more_appends_next_cards_when_column_is_long(page, sign_in, user, l
     assert page.locator(f"#load-more-{stage.pk} button").count() == 0
 
 
+def test_column_stays_with_message_when_load_more_fails(page, sign_in, user, live_server):
+    stage = default_stage("Suspect")
+    OpportunityFactory.create_batch(CARDS_PER_COLUMN + 3, created_by=user, stage=stage)
+    sign_in(page, user)
+    column = page.locator(f'.column[data-stage-id="{stage.pk}"]')
+    page.route(
+        "**/board/columns/**",
+        lambda route: route.fulfill(
+            status=500, content_type="text/html", body="<h1>Server Error (500)</h1>"
+        ),
+    )
+    page.locator(f"#load-more-{stage.pk} button").click()
+    toast = page.locator(".toast-error")
+    toast.wait_for()
+    assert "could not answer (500)" in toast.inner_text()
+    assert "Server Error" not in column.inner_text()
+    assert column.locator(".card").count() == CARDS_PER_COLUMN
+    assert header_numbers(page, stage)[0] == CARDS_PER_COLUMN + 3
+
+    # the column is intact: once the server answers again, "load more" still works
+    page.unroute("**/board/columns/**")
+    page.locator(f"#load-more-{stage.pk} button").click()
+    page.wait_for_function(
+        f"document.querySelectorAll('#cards-{stage.pk} .card').length === {CARDS_PER_COLUMN + 3}"
+    )
+
+
+def test_card_returns_with_message_when_move_fails_on_server(page, sign_in, user, pipeline):
+    sign_in(page, user)
+    deal, start, proposal = pipeline["deal"], pipeline["start"], pipeline["proposal"]
+    page.route(
+        "**/move/",
+        lambda route: route.fulfill(
+            status=500, content_type="text/html", body="<h1>Server Error (500)</h1>"
+        ),
+    )
+    card(page, deal).locator("summary").click()
+    card(page, deal).get_by_label("Stage of “Acme renewal”").select_option(str(proposal.pk))
+    card(page, deal).get_by_role("button", name="Move").click()
+
+    toast = page.locator(".toast-error")
+    toast.wait_for()
+    assert "could not save the move (500)" in toast.inner_text()
+    assert in_column(page, start, deal) == 1 and in_column(page, proposal, deal) == 0
+    assert header_numbers(page, start) == (2, Decimal("3200.00"), Decimal("32.00"))
+    assert Opportunity.objects.get(pk=deal.pk).stage_id == start.pk
+
+
 def test_private_opportunity_hidden_from_other_user_when_not_on_access_list(
     page, sign_in, user, other_user, private_opportunity, live_server
 ):
