@@ -361,11 +361,16 @@ def opportunity_create(
     return opportunity
 
 
-def _lock(opportunity: Opportunity) -> Opportunity:
+def _lock(opportunity: Opportunity, *, visible_to: User | None = None) -> Opportunity:
     """The opportunity's row, locked until the transaction ends. Only that row: PostgreSQL
-    refuses FOR UPDATE on the nullable side of the outer joins to `responsible`/`created_by`."""
+    refuses FOR UPDATE on the nullable side of the outer joins to `responsible`/`created_by`.
+    With `visible_to`, only if that user may see it: the lock and the visibility check are
+    then one query (OpportunityNotFound, a NotFound, otherwise)."""
+    rows = (
+        Opportunity.objects if visible_to is None else opportunity_list_visible_to(user=visible_to)
+    )
     locked = (
-        Opportunity.objects.select_for_update(of=("self",))
+        rows.select_for_update(of=("self",))
         .select_related("stage", "bid_currency", "responsible", "created_by")
         .filter(pk=opportunity.pk)
         .order_by("pk")
@@ -473,8 +478,9 @@ def opportunity_move_to_stage(
 ) -> Opportunity:
     """Move to `stage`: probability from the stage, actual close date set on entering a closed
     stage and cleared on leaving it, and a history row. Moving to the current stage is a no-op."""
-    opportunity = _lock(opportunity)
-    _require_edit(user=moved_by, opportunity=opportunity)
+    opportunity = _lock(opportunity, visible_to=moved_by)
+    if not opportunity_can_edit(user=moved_by, opportunity=opportunity):
+        raise AccessDenied()
     if not isinstance(stage, Stage):
         raise InvalidInput("Deal milestone is not found", field="stageid")
     if stage.pk == opportunity.stage_id:

@@ -13,7 +13,7 @@ from accounts.models import User
 from contacts.api.serializers import contact_render_queryset, contact_shape
 from contacts.models import Contact
 from contacts.selectors import contact_get_visible, contact_list_visible_to
-from core.errors import InvalidInput, NotFound
+from core.errors import AccessDenied, InvalidInput, NotFound
 from core.models import Currency
 from crm_project.api.shapes import RenderContext
 from crm_project.api.views import OnlyOfficeAPIView
@@ -410,17 +410,23 @@ class OpportunityStageView(OpportunityBaseView):
         stage_id = params.integer("stageid") or params.integer("id")
         stage_id = _positive(stage_id, "stageid")
         opportunity_id = self.opportunity_id()
-        opportunity = self.visible().filter(pk=opportunity_id).first()
-        if opportunity is None or not opportunity_can_edit(
-            user=request.user, opportunity=opportunity
-        ):
-            raise OpportunityNotFound()
         stage = Stage.objects.filter(pk=stage_id).first()
         if stage is None:
+            # an opportunity the caller may not edit answers 404 before a missing stage
+            opportunity = self.visible().filter(pk=opportunity_id).first()
+            if opportunity is None or not opportunity_can_edit(
+                user=request.user, opportunity=opportunity
+            ):
+                raise OpportunityNotFound()
             raise StageNotFound()
-        services.opportunity_move_to_stage(
-            opportunity=opportunity, stage=stage, moved_by=request.user
-        )
+        try:
+            # the service locks the row, checking visibility in the same query, then the
+            # edit right; a hidden or read-only opportunity is a 404 here, as ONLYOFFICE's
+            services.opportunity_move_to_stage(
+                opportunity=Opportunity(pk=opportunity_id), stage=stage, moved_by=request.user
+            )
+        except (NotFound, AccessDenied) as exc:
+            raise OpportunityNotFound() from exc
         return self.render_one(opportunity_id)
 
 

@@ -16,7 +16,7 @@ from tests.factories import OpportunityFactory, PersonFactory
 
 API = "/api/2.0/crm"
 GET_ONE_QUERIES = 7
-MOVE_QUERIES = 15
+MOVE_QUERIES = 13
 GROUP_DELETE_QUERIES = 18
 
 
