@@ -43,7 +43,8 @@ class PageRequest:
     def slice_by_group(self, queryset, groups, render=list) -> tuple[list, bool]:
         """`slice` for an order whose first key splits the rows into groups of known size
         (the stages of the default opportunity order). `groups` lists, in order, each group's
-        queryset (ordered inside the group) and its number of rows. Whole groups before the
+        rows (a function giving the group's queryset, ordered inside the group, built only
+        for the groups the page touches) and their number. Whole groups before the
         page are skipped by their size, and each group the page touches gives its keys with
         its own LIMIT, which an index in the group's order answers without sorting the group.
         Still one query: the page's rows are those keys, joined and ordered by `queryset`."""
@@ -56,7 +57,7 @@ class PageRequest:
                 skip -= size
                 continue
             take = min(need, size - skip)
-            chosen.append(_pk_among(queryset, group.values("pk")[skip : skip + take]))
+            chosen.append(_pk_among(queryset, group().values("pk")[skip : skip + take]))
             need -= take
             skip = 0
         if not chosen:

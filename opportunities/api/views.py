@@ -4,6 +4,8 @@ Views bind parameters (`self.params()`), authorize through the selectors, call o
 render OpportunityWrappers with `OpportunityRenderer`. A private opportunity the caller may not
 read is a 404 everywhere and never appears in a list or a batch."""
 
+from functools import partial
+
 from django.db.models import Q
 from django.db.models.functions import Lower
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -375,7 +377,7 @@ class OpportunityFilterView(OpportunityBaseView):
             ids, size = groups.get(sort_order, ([], 0))
             groups[sort_order] = ([*ids, stage_id], size + count)
         return [
-            (matches.filter(stage_id__in=ids).order_by(*WITHIN_STAGE_ORDER), size)
+            (partial(_stage_rows, matches, ids), size)
             for _, (ids, size) in sorted(groups.items(), reverse=descending)
         ]
 
@@ -389,6 +391,10 @@ class OpportunityFilterView(OpportunityBaseView):
     )
     def delete(self, request, format=None):
         return self.delete_rendered(self.filterset().qs)
+
+
+def _stage_rows(matches, stage_ids: list[int]):
+    return matches.filter(stage_id__in=stage_ids).order_by(*WITHIN_STAGE_ORDER)
 
 
 class OpportunityStageView(OpportunityBaseView):
