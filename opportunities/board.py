@@ -1,19 +1,26 @@
 """The Kanban board: columns with their totals in the base currency and their first cards.
 
 Every number comes from SQL over exactly the opportunities the user may see and the active
-filters: one aggregate query for all the column totals, one windowed query for all the first
-cards. The cost of a board is a constant number of queries, whatever the size of the pipeline.
+filters: one aggregate query for all the column totals, one query for all the first cards. The
+cost of a board is a constant number of queries, whatever the size of the pipeline.
+
+The totals aggregate reads every visible row (about 40 ms at 100000 opportunities, the one part
+of the board that grows with the table). Its rows are cached under the data version
+(`opportunities.versions`), which database triggers change with every write to the tables it
+depends on; the version rides along with the stage list, so a board costs no extra query.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import QuerySet, Subquery
 from django.urls import reverse
 
 from core.models import Currency
 from core.selectors import currency_base, currency_rates_to_base
-from opportunities.models import Opportunity, Stage
+from opportunities.models import DataVersion, Opportunity, Stage
 from opportunities.selectors import (
     opportunity_board_cards,
     opportunity_can_edit,
@@ -26,6 +33,7 @@ from opportunities.selectors import (
 
 CARDS_PER_COLUMN = 25
 CENTS = Decimal("0.01")
+TOTALS_TIMEOUT = 30  # seconds; the data version, not the timeout, keeps the totals right
 
 
 @dataclass
@@ -105,13 +113,16 @@ def board_queryset(*, user, filters: BoardFilters, stages=None) -> QuerySet[Oppo
 
 
 def stage_totals_in_base(
-    queryset: QuerySet[Opportunity], *, base: Currency
+    queryset: QuerySet[Opportunity], *, base: Currency, rows: list[dict] | None = None
 ) -> dict[int, ColumnTotals]:
     """Count, amount and weighted amount per stage, converted to the base currency with the
-    stored rates (one aggregate query, grouped by stage and currency, plus the rates)."""
+    stored rates (one aggregate query, grouped by stage and currency, plus the rates). `rows`:
+    that aggregate, when already at hand."""
     rates = currency_rates_to_base(base)
     totals: dict[int, ColumnTotals] = {}
-    for row in opportunity_stage_totals(queryset):
+    if rows is None:
+        rows = opportunity_stage_totals(queryset)
+    for row in rows:
         column = totals.setdefault(row["stage_id"], ColumnTotals())
         column.count += row["count"]
         rate = rates.get(row["bid_currency_id"])
@@ -149,11 +160,45 @@ def board_prepare_cards(cards: list[Opportunity], *, user) -> list[Opportunity]:
     return cards
 
 
+def _stages_with_data_version() -> tuple[list[Stage], str | None]:
+    """The stages, and the data version read in the same query."""
+    version = DataVersion.objects.filter(pk=1).values("token")[:1]
+    stages = list(stage_list().annotate(data_version=Subquery(version)))
+    return stages, (stages[0].data_version if stages else None)
+
+
+def _stage_totals_rows(
+    queryset: QuerySet[Opportunity], *, user, filters: BoardFilters, version: str | None
+) -> list[dict]:
+    """`opportunity_stage_totals(queryset)`, from the cache when it is still right.
+
+    Cached only when every input is covered by the data version: not with a search text (it
+    also matches contact names) nor with "needs attention" (it moves with the clock)."""
+    if version is None or filters.text or filters.needs_attention:
+        return opportunity_stage_totals(queryset)
+    criteria = (
+        user.pk,
+        user.is_crm_admin,
+        getattr(filters.responsible, "pk", None),
+        getattr(filters.contact, "pk", None),
+        getattr(filters.tag, "pk", None),
+        filters.private_only,
+    )
+    digest = hashlib.sha256(repr(criteria).encode()).hexdigest()
+    key = f"board-totals:{version}:{digest}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = opportunity_stage_totals(queryset)
+        cache.set(key, rows, TOTALS_TIMEOUT)
+    return rows
+
+
 def board_build(*, user, filters: BoardFilters, per_column: int = CARDS_PER_COLUMN) -> Board:
-    stages = list(stage_list())
+    stages, version = _stages_with_data_version()
     base = currency_base()
     queryset = board_queryset(user=user, filters=filters, stages=stages)
-    totals = stage_totals_in_base(queryset, base=base)
+    rows = _stage_totals_rows(queryset, user=user, filters=filters, version=version)
+    totals = stage_totals_in_base(queryset, base=base, rows=rows)
     cards = opportunity_board_cards(
         queryset, stage_ids=[stage.pk for stage in stages], per_column=per_column
     )

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from opportunities.board import CARDS_PER_COLUMN
+from opportunities.models import Opportunity
 from tests.factories import (
     ExchangeRateFactory,
     OpportunityFactory,
@@ -171,3 +172,29 @@ def test_board_query_count_is_constant_when_pipeline_grows(
     with django_assert_num_queries(12):
         response = signed_in.get("/?responsible=me")
     assert len(card_ids(response.content.decode())) == min(size, 2 * CARDS_PER_COLUMN)
+    # nothing written since: the totals come from the cache, one query less
+    with django_assert_num_queries(11):
+        again = signed_in.get("/?responsible=me")
+    assert header(again.content.decode(), stages[0].pk) == header(
+        response.content.decode(), stages[0].pk
+    )
+
+
+def test_totals_follow_writes_when_board_is_shown_again(signed_in, user, other_user):
+    stage = default_stage("Initial contact")
+    deal = OpportunityFactory(created_by=user, stage=stage, bid_value=Decimal("100"))
+    assert header(signed_in.get("/").content.decode(), stage.pk)["count"] == 1
+
+    OpportunityFactory(created_by=user, stage=stage, bid_value=Decimal("50"))
+    assert header(signed_in.get("/").content.decode(), stage.pk)["total"] == Decimal("150.00")
+
+    deal.bid_value = Decimal("300")
+    deal.save()
+    assert header(signed_in.get("/").content.decode(), stage.pk)["total"] == Decimal("350.00")
+
+    # visibility: made private by someone else, without this user on its access list
+    theirs = OpportunityFactory(created_by=other_user, stage=stage, bid_value=Decimal("1"))
+    assert header(signed_in.get("/").content.decode(), stage.pk)["count"] == 3
+    Opportunity.objects.filter(pk=theirs.pk).update(is_private=True)
+    assert header(signed_in.get("/").content.decode(), stage.pk)["count"] == 2
+    assert header(signed_in.get("/?private=on").content.decode(), stage.pk)["count"] == 0
