@@ -200,7 +200,10 @@ def board_build(*, user, filters: BoardFilters, per_column: int = CARDS_PER_COLU
     rows = _stage_totals_rows(queryset, user=user, filters=filters, version=version)
     totals = stage_totals_in_base(queryset, base=base, rows=rows)
     cards = opportunity_board_cards(
-        queryset, stage_ids=[stage.pk for stage in stages], per_column=per_column
+        queryset,
+        stage_ids=[stage.pk for stage in stages],
+        per_column=per_column,
+        searching=bool(filters.text),
     )
     board_prepare_cards(cards, user=user)
     by_stage: dict[int, list[Opportunity]] = {}

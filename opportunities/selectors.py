@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models.functions import Lower, RowNumber
 from django.utils import timezone
 
 from core.access import access_list_user_ids, visible_q
@@ -277,7 +277,11 @@ def opportunity_card_related(queryset: QuerySet[Opportunity]) -> QuerySet[Opport
 
 
 def opportunity_board_cards(
-    queryset: QuerySet[Opportunity], *, stage_ids: list[int], per_column: int
+    queryset: QuerySet[Opportunity],
+    *,
+    stage_ids: list[int],
+    per_column: int,
+    searching: bool = False,
 ) -> list[Opportunity]:
     """The first `per_column` cards of every stage, in one query.
 
@@ -286,9 +290,25 @@ def opportunity_board_cards(
     stops after n visible rows, so the cost follows the cards shown, not the table. (A row
     number per stage over every visible row read all 90000 of them, and the planner, expecting
     as many keys, hash-joined the whole table: 50 ms at 100000.) Only the chosen cards are
-    joined to their related rows."""
+    joined to their related rows.
+
+    `searching`: the queryset holds a search text, which joins the contacts. Each stage's part
+    would then join them again (28 ms for `q=cloud&responsible=me` at 100000, against 6 ms for
+    one pass), so the matches are numbered in one pass instead."""
     if not stage_ids:
         return []
+    if searching:
+        numbered = (
+            queryset.annotate(
+                board_position=Window(
+                    RowNumber(), partition_by=[F("stage_id")], order_by=list(BOARD_CARD_ORDER)
+                )
+            )
+            .filter(board_position__lte=per_column)
+            .values("pk")
+        )
+        cards = Opportunity.objects.filter(pk__in=numbered)
+        return list(opportunity_card_related(cards).order_by("stage_id", *BOARD_CARD_ORDER))
     # each LIMIT sits in its own subquery: SQLite allows no LIMIT in the parts of a UNION
     firsts = [
         Opportunity.objects.filter(
