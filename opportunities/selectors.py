@@ -1,6 +1,7 @@
 """Reads on opportunities. Visibility is decided here, once, in SQL; every surface uses it."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Window
 from django.db.models.functions import Lower, RowNumber
@@ -10,7 +11,6 @@ from core.access import access_list_user_ids, visible_q
 from core.models import CustomFieldDefinition, EntityType, FieldType, Tag
 from opportunities.errors import OpportunityNotFound, StageNotFound
 from opportunities.models import (
-    WEIGHTED_AMOUNT,
     Opportunity,
     OpportunityCustomFieldValue,
     OpportunityMember,
@@ -149,12 +149,23 @@ def opportunity_can_change_access(*, user, opportunity: Opportunity) -> bool:
 
 
 def opportunity_stage_totals(opportunities: QuerySet[Opportunity]) -> list[dict]:
-    """Count, amount and weighted amount per stage and currency, in one aggregate query."""
-    return list(
+    """Count, amount and weighted amount per stage and currency, in one aggregate query.
+
+    The weighted amount is summed as amount x probability and divided by 100 once per row of
+    the result, not once per opportunity: numeric division per row was a fifth of the scan at
+    100000 (and SQLite divides integers without a remainder)."""
+    rows = list(
         opportunities.order_by()
         .values("stage_id", "bid_currency_id")
-        .annotate(count=Count("id"), total=Sum("bid_value"), weighted=Sum(WEIGHTED_AMOUNT))
+        .annotate(
+            count=Count("id"),
+            total=Sum("bid_value"),
+            weighted_x100=Sum(F("bid_value") * F("success_probability")),
+        )
     )
+    for row in rows:
+        row["weighted"] = Decimal(row.pop("weighted_x100") or 0) / 100
+    return rows
 
 
 def opportunity_counts_by_stage(opportunities: QuerySet[Opportunity]) -> list[tuple[int, int, int]]:

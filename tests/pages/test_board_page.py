@@ -68,6 +68,17 @@ def test_header_totals_convert_to_base_currency_when_amounts_differ(signed_in, u
     }
 
 
+def test_weighted_total_keeps_cents_when_probability_does_not_divide_amount(signed_in, user):
+    stage = default_stage("Proposal")
+    OpportunityFactory(
+        created_by=user, stage=stage, bid_value=Decimal("1050.25"), success_probability=33
+    )
+    OpportunityFactory(created_by=user, stage=stage, bid_value=Decimal("7"), success_probability=5)
+    totals = header(signed_in.get("/").content.decode(), stage.pk)
+    # 1050.25 x 33 % = 346.5825 and 7 x 5 % = 0.35: 346.9325, shown to the cent
+    assert totals == {"count": 2, "total": Decimal("1057.25"), "weighted": Decimal("346.93")}
+
+
 def test_private_opportunity_absent_from_board_and_totals_when_viewer_not_on_list(
     other_client, user, private_opportunity
 ):
