@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import QuerySet, Subquery
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from core.models import Currency
 from core.selectors import currency_base, currency_rates_to_base
@@ -30,6 +31,7 @@ from opportunities.selectors import (
     opportunity_stage_totals,
     stage_list,
 )
+from opportunities.templatetags.pipeline import initials
 
 CARDS_PER_COLUMN = 25
 CENTS = Decimal("0.01")
@@ -148,15 +150,32 @@ def _url_maker(name: str):
 
 def board_prepare_cards(cards: list[Opportunity], *, user) -> list[Opportunity]:
     """What the card template needs beyond the row, computed once per card in Python: the
-    edit right, the links (a `{% url %}` per card was a tenth of the template time) and the
-    warnings (each property reads the clock)."""
+    edit right, the links (a `{% url %}` per card was a tenth of the template time), the
+    warnings (each property reads the clock), and the texts that template filters made
+    slowly: the expected close date (the `date` filter converted and formatted each one, a
+    third of the card's time; here the translated month name is looked up once per month)
+    and the responsible's name and initials (about fifty people for 225 cards: formatted once
+    each)."""
     detail_url, move_url = _url_maker("opportunity_detail"), _url_maker("opportunity_move")
+    months: dict[int, str] = {}  # "M", in the active language
+    people: dict = {}
     for card in cards:
         card.user_can_edit = opportunity_can_edit(user=user, opportunity=card)
         card.detail_url = detail_url(card.pk)
         card.move_url = move_url(card.pk)
         card.overdue = card.is_overdue
         card.rotting = card.is_rotting
+        card.close_text = ""
+        if card.expected_close_date is not None:
+            day = timezone.localtime(card.expected_close_date).date()
+            if day.month not in months:
+                months[day.month] = formats.date_format(day, "M")
+            card.close_text = f"{months[day.month]} {day.day}, {day.year}"  # "M j, Y"
+        if card.responsible_id not in people:
+            person = card.responsible
+            name = person.get_display_name() if person is not None else ""
+            people[card.responsible_id] = (name, initials(person))
+        card.responsible_name, card.responsible_initials = people[card.responsible_id]
     return cards
 
 

@@ -1,7 +1,7 @@
 """The board through the test client: totals, visibility, filters, load more, query counts."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -87,6 +87,24 @@ def test_private_opportunity_absent_from_board_and_totals_when_viewer_not_on_lis
     assert private_opportunity.pk not in card_ids(html)
     assert "Secret deal" not in html
     assert header(html, private_opportunity.stage_id)["count"] == 0
+
+
+def test_card_shows_close_date_and_responsible_when_set(signed_in, user, other_user):
+    close = timezone.make_aware(datetime(2031, 3, 4, 9, 30))
+    mine = OpportunityFactory(created_by=user, expected_close_date=close)
+    nobodys = OpportunityFactory(created_by=other_user, responsible=None)
+    html = signed_in.get("/").content.decode()
+
+    def card_html(opportunity):
+        start = html.index(f'data-opportunity-id="{opportunity.pk}"')
+        return html[start : html.index("</article>", start)]
+
+    assert "Mar 4, 2031</p>" in card_html(mine)
+    assert 'title="Responsible: Alice Archer"' in card_html(mine)
+    assert '<span class="avatar avatar-sm" aria-hidden="true">AA</span>' in card_html(mine)
+    assert 'title="Responsible: nobody"' in card_html(nobodys)
+    assert '<span class="card-owner-name">—</span>' in card_html(nobodys)
+    assert "card-date" not in card_html(nobodys)
 
 
 def test_title_is_escaped_when_it_contains_markup(signed_in, user):
