@@ -7,7 +7,8 @@ from django import forms
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from accounts.selectors import user_list_active
 from contacts.selectors import contact_list_visible_to
@@ -75,17 +76,19 @@ class PlainSelect(forms.Select):
         context = self.get_context(name, value, attrs)["widget"]
         if any(group_name for group_name, _, _ in context["optgroups"]):
             return super().render(name, value, attrs, renderer)
-        options = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>',
-            (
-                (option["value"], flatatt(option["attrs"]), option["label"])
-                for _, group, _ in context["optgroups"]
-                for option in group
-            ),
+        options = "".join(
+            # attrs is {} or {"selected": True} for all but custom option attributes
+            f'\n  <option value="{conditional_escape(option["value"])}"'
+            f"{flatatt(option['attrs']) if option['attrs'] else ''}>"
+            f"{conditional_escape(option['label'])}</option>"
+            for _, group, _ in context["optgroups"]
+            for option in group
         )
         return format_html(
-            '<select name="{}"{}>{}\n</select>', context["name"], flatatt(context["attrs"]), options
+            '<select name="{}"{}>{}\n</select>',
+            context["name"],
+            flatatt(context["attrs"]),
+            mark_safe(options),  # every value and label escaped above
         )
 
 

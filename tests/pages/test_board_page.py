@@ -114,6 +114,16 @@ def test_title_is_escaped_when_it_contains_markup(signed_in, user):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_filter_options_are_escaped_when_names_contain_markup(signed_in, user):
+    contact = PersonFactory(created_by=user, first_name="<b>Bold</b>", last_name='"Quote"')
+    html = signed_in.get(f"/?contact={contact.pk}").content.decode()
+    assert "<b>Bold</b>" not in html
+    assert (
+        f'<option value="{contact.pk}" selected>&lt;b&gt;Bold&lt;/b&gt; &quot;Quote&quot;</option>'
+        in html
+    )
+
+
 def test_filters_narrow_cards_and_totals_when_given_in_url(signed_in, user, other_user):
     stage = default_stage("Initial contact")
     tag = TagFactory(title="renewal")
