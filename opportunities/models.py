@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
@@ -231,9 +231,6 @@ class Opportunity(models.Model):
     @property
     def needs_attention(self) -> bool:
         return self.is_rotting or self.is_overdue
-
-
-WEIGHTED_AMOUNT = F("bid_value") * F("success_probability") / 100
 
 
 class OpportunityMember(models.Model):

@@ -48,7 +48,10 @@ def all_pages(client, *, size: int, **params) -> tuple[list[int], set[int]]:
 def spread(user):
     """Opportunities over four stages, two of which share a sort order (their rows then
     interleave by the rest of the order), with and without contacts and dates."""
-    stages = [default_stage(t) for t in ("Initial contact", "Proposal", "Negotiations", "Closure/Transaction")]
+    stages = [
+        default_stage(t)
+        for t in ("Initial contact", "Proposal", "Negotiations", "Closure/Transaction")
+    ]
     Stage.objects.filter(pk=stages[2].pk).update(sort_order=stages[1].sort_order)
     contacts = [PersonFactory(created_by=user) for _ in range(2)]
     for index in range(23):
