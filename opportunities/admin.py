@@ -202,7 +202,7 @@ class OpportunityAdmin(GuardedModelAdmin):
             _apply_close_date_rule(obj, obj.stage, explicit_close=False)
             super().save_model(request, obj, form, change)
             _record_stage_change(
-                obj, from_stage=None, to_stage=obj.stage, changed_by=request.user, at=now
+                obj, from_stage_id=None, to_stage=obj.stage, changed_by=request.user, at=now
             )
             return
         if "stage" not in form.changed_data:

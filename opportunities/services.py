@@ -223,10 +223,10 @@ def _apply_close_date_rule(opportunity: Opportunity, stage: Stage, *, explicit_c
     opportunity.actual_close_date = None if stage.stage_type == StageType.OPEN else timezone.now()
 
 
-def _record_stage_change(opportunity, *, from_stage, to_stage, changed_by, at) -> None:
+def _record_stage_change(opportunity, *, from_stage_id, to_stage, changed_by, at) -> None:
     StageChange.objects.create(
         opportunity=opportunity,
-        from_stage=from_stage,
+        from_stage_id=from_stage_id,
         to_stage=to_stage,
         changed_by=changed_by,
         changed_at=at,
@@ -348,7 +348,7 @@ def opportunity_create(
     )
     opportunity.save()
     _record_stage_change(
-        opportunity, from_stage=None, to_stage=opportunity.stage, changed_by=created_by, at=now
+        opportunity, from_stage_id=None, to_stage=opportunity.stage, changed_by=created_by, at=now
     )
     _set_members(opportunity, members)
     if tags:
@@ -369,16 +369,26 @@ def _lock(opportunity: Opportunity, *, visible_to: User | None = None) -> Opport
     rows = (
         Opportunity.objects if visible_to is None else opportunity_list_visible_to(user=visible_to)
     )
-    locked = (
-        rows.select_for_update(of=("self",))
-        .select_related("stage", "bid_currency", "responsible", "created_by")
-        .filter(pk=opportunity.pk)
-        .order_by("pk")
-        .first()
-    )
+    # No joins in the locking query: when a concurrent writer changed the row, PostgreSQL
+    # re-checks the new version against the join conditions with the old joined rows, so a
+    # join on a changed foreign key (a concurrent move's stage) would drop the row.
+    locked = rows.select_for_update().filter(pk=opportunity.pk).order_by("pk").first()
     if locked is None:  # deleted meanwhile
         raise OpportunityNotFound()
     return locked
+
+
+def _lock_all(opportunity_ids: Iterable[int]) -> None:
+    """Lock every row a multi-row service will write, in primary-key order, before its first
+    write. Every write bumps the single DataVersion row (a lock held to commit), so a service
+    that wrote and then waited for another row lock could deadlock with one holding that row
+    and waiting for the DataVersion row."""
+    list(
+        Opportunity.objects.select_for_update()
+        .filter(pk__in=list(opportunity_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _require_edit(*, user: User, opportunity: Opportunity) -> None:
@@ -419,13 +429,13 @@ def opportunity_update(*, opportunity: Opportunity, updated_by: User, **changes)
         else None
     )
 
-    previous_stage = opportunity.stage
+    previous_stage_id = opportunity.stage_id
     previous_status_id = opportunity.status_id
     for name, value in cleaned.items():
         setattr(opportunity, name, value)
     if "status" in cleaned and opportunity.status_id != previous_status_id:
         opportunity.status_changed_at = now
-    stage_changed = "stage" in cleaned and cleaned["stage"].pk != previous_stage.pk
+    stage_changed = "stage" in cleaned and cleaned["stage"].pk != previous_stage_id
     if stage_changed:
         opportunity.stage_entered_at = now
         if changes.get("success_probability") in (None, ""):
@@ -441,7 +451,7 @@ def opportunity_update(*, opportunity: Opportunity, updated_by: User, **changes)
     if stage_changed:
         _record_stage_change(
             opportunity,
-            from_stage=previous_stage,
+            from_stage_id=previous_stage_id,
             to_stage=opportunity.stage,
             changed_by=updated_by,
             at=now,
@@ -486,7 +496,7 @@ def opportunity_move_to_stage(
     if stage.pk == opportunity.stage_id:
         return opportunity
     now = timezone.now()
-    previous_stage = opportunity.stage
+    previous_stage_id = opportunity.stage_id
     opportunity.stage = stage
     opportunity.stage_entered_at = now
     opportunity.success_probability = stage.success_probability
@@ -502,7 +512,7 @@ def opportunity_move_to_stage(
         ]
     )
     _record_stage_change(
-        opportunity, from_stage=previous_stage, to_stage=stage, changed_by=moved_by, at=now
+        opportunity, from_stage_id=previous_stage_id, to_stage=stage, changed_by=moved_by, at=now
     )
     return opportunity
 
@@ -546,6 +556,7 @@ def opportunity_set_access_many(
         for opportunity in opportunities
         if opportunity_can_change_access(user=set_by, opportunity=opportunity)
     ]
+    _lock_all(changed)
     users = None if access_list is None else list(access_list)
     for opportunity_id in changed:
         opportunity_set_access(
@@ -790,8 +801,8 @@ def opportunity_tag_add_many(
 ) -> tuple[Tag, list[int]]:
     """Put the tag on every listed opportunity `added_by` may see and edit; the others are
     skipped, as ONLYOFFICE's batch routes do. Returns the tag and the ids it was added to."""
-    (tag,) = tags_get_or_create(entity_type=EntityType.OPPORTUNITY, titles=[tag_name])
     ids = list(dict.fromkeys(int(i) for i in opportunity_ids))
+    # The rows are locked before the tag may be created: no write before the last row lock.
     candidates = list(
         opportunity_list_visible_to(user=added_by)
         .filter(pk__in=ids)
@@ -806,6 +817,7 @@ def opportunity_tag_add_many(
         .order_by("pk")
     )
     editable = [o.pk for o in candidates if opportunity_can_edit(user=added_by, opportunity=o)]
+    (tag,) = tags_get_or_create(entity_type=EntityType.OPPORTUNITY, titles=[tag_name])
     Opportunity.tags.through.objects.bulk_create(
         [Opportunity.tags.through(opportunity_id=pk, tag_id=tag.pk) for pk in editable],
         ignore_conflicts=True,

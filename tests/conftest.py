@@ -87,3 +87,20 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """A transactional test empties every table when it ends, the currencies and stages the
+    migrations created included: put them back for tests that need them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from core.models import Currency
+
+    if not Currency.objects.exists():
+        import_module("core.migrations.0002_load_iso_currencies").load_currencies(apps, None)
+        import_module(
+            "opportunities.migrations.0002_default_stages_sources_statuses"
+        ).create_defaults(apps, None)

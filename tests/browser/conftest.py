@@ -21,20 +21,8 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Browser tests run in transactional tests, and a transactional test empties every table
-    when it ends, the currencies and stages the migrations created included. Put them back."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from core.models import Currency
-
-    if not Currency.objects.exists():
-        import_module("core.migrations.0002_load_iso_currencies").load_currencies(apps, None)
-        import_module(
-            "opportunities.migrations.0002_default_stages_sources_statuses"
-        ).create_defaults(apps, None)
+def _reference_data(reference_data):
+    """Browser tests are transactional: put the migrations' reference data back first."""
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,138 @@
+"""Concurrent writers on PostgreSQL (row locks are a no-op on SQLite).
+
+Every write to the opportunity tables bumps the single DataVersion row (a lock held until
+commit). A multi-row service must therefore take all its row locks before its first write, or it
+deadlocks with a transaction that holds one of its rows and then writes."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from opportunities.models import Opportunity
+from opportunities.services import (
+    opportunity_move_to_stage,
+    opportunity_set_access_many,
+    opportunity_tag_add_many,
+)
+from tests.factories import OpportunityFactory, default_stage
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="SQLite has no row locks to wait for"
+    ),
+]
+
+
+def _race(*, hold_row: Opportunity, writer_in_holder, batch) -> list[Exception]:
+    """One thread locks `hold_row`, waits until the batch is under way, then writes it and
+    commits; the other runs `batch`, which needs that row too. Returns what either raised."""
+    errors: list[Exception] = []
+    holding = threading.Event()
+
+    def holder():
+        try:
+            with transaction.atomic():
+                Opportunity.objects.select_for_update().get(pk=hold_row.pk)
+                holding.set()
+                time.sleep(0.5)  # the batch is now waiting for this row (or deadlocked)
+                writer_in_holder()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            holding.set()
+            connections.close_all()
+
+    def batcher():
+        try:
+            holding.wait(5)
+            batch()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=holder), threading.Thread(target=batcher)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    return errors
+
+
+def test_batch_access_waits_instead_of_deadlocking_when_another_transaction_writes_its_row(user):
+    first = OpportunityFactory(title="First", created_by=user)
+    second = OpportunityFactory(title="Second", created_by=user)
+    proposal = default_stage("Proposal")
+
+    errors = _race(
+        hold_row=second,
+        writer_in_holder=lambda: opportunity_move_to_stage(
+            opportunity=second, stage=proposal, moved_by=user
+        ),
+        batch=lambda: opportunity_set_access_many(
+            opportunities=[first, second], is_private=True, access_list=[], set_by=user
+        ),
+    )
+
+    assert errors == []
+    assert set(Opportunity.objects.values_list("title", "is_private")) == {
+        ("First", True),
+        ("Second", True),
+    }
+    assert Opportunity.objects.get(pk=second.pk).stage == proposal
+
+
+def test_batch_tagging_waits_instead_of_deadlocking_when_another_transaction_writes_its_row(user):
+    first = OpportunityFactory(title="First", created_by=user)
+    second = OpportunityFactory(title="Second", created_by=user)
+    proposal = default_stage("Proposal")
+
+    errors = _race(
+        hold_row=second,
+        writer_in_holder=lambda: opportunity_move_to_stage(
+            opportunity=second, stage=proposal, moved_by=user
+        ),
+        batch=lambda: opportunity_tag_add_many(
+            opportunity_ids=[first.pk, second.pk], tag_name="brand-new tag", added_by=user
+        ),
+    )
+
+    assert errors == []
+    for opportunity in (first, second):
+        assert list(opportunity.tags.values_list("title", flat=True)) == ["brand-new tag"]
+    assert Opportunity.objects.get(pk=second.pk).stage == proposal
+
+
+def test_concurrent_moves_of_one_opportunity_keep_both_history_rows_when_racing(user):
+    opportunity = OpportunityFactory(created_by=user)
+    stages = [default_stage("Proposal"), default_stage("Negotiations")]
+    errors: list[Exception] = []
+    start = threading.Barrier(2)
+
+    def mover(stage):
+        try:
+            start.wait(5)
+            opportunity_move_to_stage(opportunity=opportunity, stage=stage, moved_by=user)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=mover, args=(stage,)) for stage in stages]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    history = list(opportunity.stage_changes.order_by("changed_at", "id"))
+    moves = [change for change in history if change.from_stage_id is not None]
+    assert len(moves) == 2
+    # The second move starts from where the first one left it: no lost update.
+    assert moves[1].from_stage == moves[0].to_stage
+    assert Opportunity.objects.get(pk=opportunity.pk).stage == moves[1].to_stage
