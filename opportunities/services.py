@@ -642,11 +642,12 @@ def opportunity_delete(*, opportunity: Opportunity, deleted_by: User) -> Opportu
 
 @transaction.atomic
 def opportunity_delete_many(
-    *, opportunity_ids: Iterable[int], deleted_by: User
+    *, opportunity_ids: Iterable[int], deleted_by: User, skip_unavailable: bool = False
 ) -> list[Opportunity]:
     """Delete all the given opportunities or none: one missing, hidden or undeletable id
-    refuses the whole batch. Callers that skip such ids (ONLYOFFICE's group delete) filter
-    them out first with `opportunity_list_visible_to`."""
+    refuses the whole batch. With `skip_unavailable` (ONLYOFFICE's group delete) such ids are
+    skipped instead, decided after the rows are locked, so a row another request deletes
+    meanwhile is skipped too rather than failing the batch."""
     ids = list(dict.fromkeys(int(i) for i in opportunity_ids))
     if not ids:
         raise InvalidInput("The list of opportunity ids is empty.", field="opportunityids")
@@ -654,18 +655,25 @@ def opportunity_delete_many(
     visible = set(
         opportunity_list_visible_to(user=deleted_by).filter(pk__in=ids).values_list("pk", flat=True)
     )
-    found = {opportunity.pk for opportunity in locked}
-    missing = [i for i in ids if i not in found or i not in visible]
-    if missing:
-        raise NotFound(f"Opportunity not found: {missing[0]}")
-    for opportunity in locked:
-        if not opportunity_can_edit(user=deleted_by, opportunity=opportunity):
-            raise AccessDenied(f"Access Denied: opportunity {opportunity.pk}")
+    if skip_unavailable:
+        locked = [
+            o
+            for o in locked
+            if o.pk in visible and opportunity_can_edit(user=deleted_by, opportunity=o)
+        ]
+    else:
+        found = {opportunity.pk for opportunity in locked}
+        missing = [i for i in ids if i not in found or i not in visible]
+        if missing:
+            raise NotFound(f"Opportunity not found: {missing[0]}")
+        for opportunity in locked:
+            if not opportunity_can_edit(user=deleted_by, opportunity=opportunity):
+                raise AccessDenied(f"Access Denied: opportunity {opportunity.pk}")
     deleted = [
         Opportunity(**{f.attname: getattr(o, f.attname) for f in o._meta.concrete_fields})
         for o in locked
     ]
-    Opportunity.objects.filter(pk__in=found).delete()
+    Opportunity.objects.filter(pk__in=[o.pk for o in locked]).delete()
     return deleted
 
 

@@ -202,7 +202,7 @@ class OpportunityBaseView(OnlyOfficeAPIView):
         if not deletable:
             return Response([])
         deleted = services.opportunity_delete_many(
-            opportunity_ids=deletable, deleted_by=self.request.user
+            opportunity_ids=deletable, deleted_by=self.request.user, skip_unavailable=True
         )
         return Response([shapes[o.pk] for o in deleted])
 

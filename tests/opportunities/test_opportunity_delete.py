@@ -94,6 +94,21 @@ def test_nothing_deleted_when_one_id_missing(user):
     assert row_counts() == before
 
 
+def test_missing_and_hidden_ids_skipped_when_asked_to_skip_unavailable(user, other_user):
+    mine = OpportunityFactory(created_by=user)
+    hidden = OpportunityFactory(created_by=other_user, access_list=[other_user])
+    gone_meanwhile = OpportunityFactory(created_by=user)
+    gone_id = gone_meanwhile.pk
+    gone_meanwhile.delete()  # another request deleted it after the caller chose its ids
+
+    deleted = opportunity_delete_many(
+        opportunity_ids=[mine.pk, hidden.pk, gone_id], deleted_by=user, skip_unavailable=True
+    )
+
+    assert [o.pk for o in deleted] == [mine.pk]
+    assert list(Opportunity.objects.all()) == [hidden]
+
+
 def test_refused_when_id_list_empty(opportunity, user):
     with pytest.raises(InvalidInput):
         opportunity_delete_many(opportunity_ids=[], deleted_by=user)
