@@ -90,39 +90,35 @@ class Params:
         return str(value)
 
     def integer(self, name: str, default=None) -> int | None:
-        value = self._scalar(name)
-        if value is MISSING:
-            return default
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            raise InvalidInput(f"{name} must be a whole number.", field=name)
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        try:
-            return int(str(value).strip())
-        except ValueError as exc:
-            raise InvalidInput(
-                f"{name} must be a whole number, not '{value}'.", field=name
-            ) from exc
+        def convert(value):
+            if isinstance(value, bool):
+                raise InvalidInput(f"{name} must be a whole number.", field=name)
+            if isinstance(value, int):
+                return value
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            try:
+                return int(str(value).strip())
+            except ValueError as exc:
+                raise InvalidInput(
+                    f"{name} must be a whole number, not '{value}'.", field=name
+                ) from exc
+
+        return self._typed(name, default, convert)
 
     def decimal(self, name: str, default=None) -> Decimal | None:
-        value = self._scalar(name)
-        if value is MISSING:
-            return default
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            raise InvalidInput(f"{name} must be a number.", field=name)
-        try:
-            number = Decimal(str(value).strip())
-        except (InvalidOperation, ValueError) as exc:
-            raise InvalidInput(f"{name} must be a number, not '{value}'.", field=name) from exc
-        if not number.is_finite():
-            raise InvalidInput(f"{name} must be a number, not '{value}'.", field=name)
-        return number
+        def convert(value):
+            if isinstance(value, bool):
+                raise InvalidInput(f"{name} must be a number.", field=name)
+            try:
+                number = Decimal(str(value).strip())
+            except (InvalidOperation, ValueError) as exc:
+                raise InvalidInput(f"{name} must be a number, not '{value}'.", field=name) from exc
+            if not number.is_finite():
+                raise InvalidInput(f"{name} must be a number, not '{value}'.", field=name)
+            return number
+
+        return self._typed(name, default, convert)
 
     def boolean(self, name: str, default=None) -> bool | None:
         value = self._scalar(name)
@@ -140,15 +136,7 @@ class Params:
         raise InvalidInput(f"{name} must be true or false, not '{value}'.", field=name)
 
     def guid(self, name: str, default=None) -> uuid.UUID | None:
-        value = self._scalar(name)
-        if value is MISSING:
-            return default
-        if value is None or value == "":
-            return None
-        try:
-            return uuid.UUID(str(value).strip())
-        except ValueError as exc:
-            raise InvalidInput(f"{name} must be a GUID, not '{value}'.", field=name) from exc
+        return self._typed(name, default, lambda value: _to_guid(value, name, "be a GUID"))
 
     def date(self, name: str, default=None):
         value = self._scalar(name)
@@ -158,19 +146,18 @@ class Params:
 
     def enum(self, name: str, choices, default=None) -> int | None:
         """An IntegerChoices member by label (any case) or number."""
-        value = self._scalar(name)
-        if value is MISSING:
-            return default
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            raise InvalidInput(f"{name} has no value '{value}'.", field=name)
-        text = str(value).strip()
-        for member in choices:
-            if text.lower() == str(member.label).lower() or text == str(member.value):
-                return member.value
-        allowed = ", ".join(f"{m.label} ({m.value})" for m in choices)
-        raise InvalidInput(f"{name} must be one of {allowed}, not '{value}'.", field=name)
+
+        def convert(value):
+            if isinstance(value, bool):
+                raise InvalidInput(f"{name} has no value '{value}'.", field=name)
+            text = str(value).strip()
+            for member in choices:
+                if text.lower() == str(member.label).lower() or text == str(member.value):
+                    return member.value
+            allowed = ", ".join(f"{m.label} ({m.value})" for m in choices)
+            raise InvalidInput(f"{name} must be one of {allowed}, not '{value}'.", field=name)
+
+        return self._typed(name, default, convert)
 
     def sequence(self, name: str, default=None) -> list | None:
         """A list from repeated keys, `x[]`, a JSON array, or a JSON array in a string."""
@@ -197,36 +184,20 @@ class Params:
         return items
 
     def int_list(self, name: str, default=None) -> list[int] | None:
-        items = self.sequence(name, MISSING)
-        if items is MISSING:
-            return default
-        if items is None:
-            return None
-        result = []
-        for item in items:
+        def convert(item):
             if isinstance(item, bool):
                 raise InvalidInput(f"{name} must hold whole numbers.", field=name)
             try:
-                result.append(int(str(item).strip()))
+                return int(str(item).strip())
             except ValueError as exc:
                 raise InvalidInput(
                     f"{name} must hold whole numbers, not '{item}'.", field=name
                 ) from exc
-        return result
+
+        return self._typed_items(name, default, convert)
 
     def guid_list(self, name: str, default=None) -> list[uuid.UUID] | None:
-        items = self.sequence(name, MISSING)
-        if items is MISSING:
-            return default
-        if items is None:
-            return None
-        result = []
-        for item in items:
-            try:
-                result.append(uuid.UUID(str(item).strip()))
-            except ValueError as exc:
-                raise InvalidInput(f"{name} must hold GUIDs, not '{item}'.", field=name) from exc
-        return result
+        return self._typed_items(name, default, lambda item: _to_guid(item, name, "hold GUIDs"))
 
     def key_value_list(self, name: str, default=None) -> dict | None:
         """`customFieldList`: `[{key, value}]` (JSON or `x[0][key]=…`) as {key: value}."""
@@ -251,6 +222,24 @@ class Params:
             result[key] = lowered.get("value")
         return result
 
+    def _typed(self, name: str, default, convert):
+        """A single value through `convert`; missing gives `default`, null or "" gives None."""
+        value = self._scalar(name)
+        if value is MISSING:
+            return default
+        if value is None or value == "":
+            return None
+        return convert(value)
+
+    def _typed_items(self, name: str, default, convert):
+        """Every item of a list through `convert`; missing gives `default`, null gives None."""
+        items = self.sequence(name, MISSING)
+        if items is MISSING:
+            return default
+        if items is None:
+            return None
+        return [convert(item) for item in items]
+
     def _scalar(self, name: str):
         value = self.raw(name, MISSING)
         if isinstance(value, list):
@@ -260,3 +249,10 @@ class Params:
         if isinstance(value, dict):
             raise InvalidInput(f"{name} takes one value, not an object.", field=name)
         return value
+
+
+def _to_guid(value, name: str, must: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value).strip())
+    except ValueError as exc:
+        raise InvalidInput(f"{name} must {must}, not '{value}'.", field=name) from exc
