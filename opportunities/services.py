@@ -391,11 +391,13 @@ def _lock_all(opportunity_ids: Iterable[int]) -> None:
     )
 
 
-def _require_edit(*, user: User, opportunity: Opportunity) -> None:
-    if not opportunity_list_visible_to(user=user).filter(pk=opportunity.pk).exists():
-        raise NotFound()
+def _lock_editable(opportunity: Opportunity, *, user: User) -> Opportunity:
+    """The row locked, if `user` may see it (else OpportunityNotFound) and edit it (else
+    AccessDenied): the lock and the visibility check are one query."""
+    opportunity = _lock(opportunity, visible_to=user)
     if not opportunity_can_edit(user=user, opportunity=opportunity):
         raise AccessDenied()
+    return opportunity
 
 
 @transaction.atomic
@@ -408,8 +410,7 @@ def opportunity_update(*, opportunity: Opportunity, updated_by: User, **changes)
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
-    opportunity = _lock(opportunity)
-    _require_edit(user=updated_by, opportunity=opportunity)
+    opportunity = _lock_editable(opportunity, user=updated_by)
     now = timezone.now()
 
     cleaned = {
@@ -488,9 +489,7 @@ def opportunity_move_to_stage(
 ) -> Opportunity:
     """Move to `stage`: probability from the stage, actual close date set on entering a closed
     stage and cleared on leaving it, and a history row. Moving to the current stage is a no-op."""
-    opportunity = _lock(opportunity, visible_to=moved_by)
-    if not opportunity_can_edit(user=moved_by, opportunity=opportunity):
-        raise AccessDenied()
+    opportunity = _lock_editable(opportunity, user=moved_by)
     if not isinstance(stage, Stage):
         raise InvalidInput("Deal milestone is not found", field="stageid")
     if stage.pk == opportunity.stage_id:
@@ -526,9 +525,7 @@ def opportunity_set_access(
     set_by: User,
     notify: bool = False,
 ) -> Opportunity:
-    opportunity = _lock(opportunity)
-    if not opportunity_list_visible_to(user=set_by).filter(pk=opportunity.pk).exists():
-        raise NotFound()
+    opportunity = _lock(opportunity, visible_to=set_by)
     if not opportunity_can_change_access(user=set_by, opportunity=opportunity):
         raise AccessDenied()
     users = _clean_access_list(access_list) if access_list is not None else None
@@ -573,8 +570,7 @@ def opportunity_set_access_many(
 def opportunity_add_member(
     *, opportunity: Opportunity, contact: Contact, added_by: User
 ) -> Contact:
-    opportunity = _lock(opportunity)
-    _require_edit(user=added_by, opportunity=opportunity)
+    opportunity = _lock_editable(opportunity, user=added_by)
     if not _contacts_visible(added_by, [contact]):
         raise NotFound("Contact not found")
     OpportunityMember.objects.get_or_create(opportunity=opportunity, contact=contact)
@@ -587,8 +583,7 @@ def opportunity_remove_member(
 ) -> Contact:
     """Unlink a contact. `keep_primary` refuses to unlink the primary contact (the contact-side
     route does; the opportunity-side route allows it and clears the primary contact)."""
-    opportunity = _lock(opportunity)
-    _require_edit(user=removed_by, opportunity=opportunity)
+    opportunity = _lock_editable(opportunity, user=removed_by)
     if not _contacts_visible(removed_by, [contact]):
         raise NotFound("Contact not found")
     if opportunity.contact_id == contact.pk:
@@ -604,8 +599,7 @@ def opportunity_remove_member(
 def opportunity_set_custom_field(
     *, opportunity: Opportunity, field_id: int, value, set_by: User
 ) -> OpportunityCustomFieldValue | None:
-    opportunity = _lock(opportunity)
-    _require_edit(user=set_by, opportunity=opportunity)
+    opportunity = _lock_editable(opportunity, user=set_by)
     cleaned = _clean_custom_fields({field_id: value})
     _set_custom_values(opportunity, cleaned)
     return OpportunityCustomFieldValue.objects.filter(
@@ -615,8 +609,7 @@ def opportunity_set_custom_field(
 
 @transaction.atomic
 def opportunity_add_tag(*, opportunity: Opportunity, tag_name: str, added_by: User):
-    opportunity = _lock(opportunity)
-    _require_edit(user=added_by, opportunity=opportunity)
+    opportunity = _lock_editable(opportunity, user=added_by)
     (tag,) = tags_get_or_create(entity_type=EntityType.OPPORTUNITY, titles=[tag_name])
     opportunity.tags.add(tag)
     return tag
@@ -624,16 +617,14 @@ def opportunity_add_tag(*, opportunity: Opportunity, tag_name: str, added_by: Us
 
 @transaction.atomic
 def opportunity_remove_tag(*, opportunity: Opportunity, tag_name: str, removed_by: User) -> None:
-    opportunity = _lock(opportunity)
-    _require_edit(user=removed_by, opportunity=opportunity)
+    opportunity = _lock_editable(opportunity, user=removed_by)
     opportunity.tags.remove(*opportunity.tags.filter(title__iexact=(tag_name or "").strip()))
 
 
 @transaction.atomic
 def opportunity_delete(*, opportunity: Opportunity, deleted_by: User) -> Opportunity:
     """Delete one opportunity with its members, values, history and access list."""
-    opportunity = _lock(opportunity)
-    _require_edit(user=deleted_by, opportunity=opportunity)
+    opportunity = _lock_editable(opportunity, user=deleted_by)
     opportunity_id = opportunity.pk
     opportunity.delete()
     opportunity.pk = opportunity_id  # the caller renders what was deleted
