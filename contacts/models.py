@@ -49,6 +49,12 @@ class Contact(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every service write; an edit form read at an older version is "
+        "refused (ContactChanged).",
+    )
 
     class Meta:
         ordering = ["company_name", "last_name", "first_name", "id"]

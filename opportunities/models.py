@@ -160,6 +160,12 @@ class Opportunity(models.Model):
     )
     contract_months = models.PositiveIntegerField(default=0)
     tags = models.ManyToManyField("core.Tag", blank=True, related_name="opportunities")
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every service write; an edit form read at an older version is "
+        "refused (OpportunityChanged).",
+    )
 
     class Meta:
         ordering = ["stage__sort_order", "title", "id"]
