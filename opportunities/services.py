@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -22,7 +22,12 @@ from core.models import Currency, CustomFieldDefinition, EntityType, Tag
 from core.notifications import notify_access_granted_on_commit
 from core.selectors import currency_base
 from core.services import require_admin, tags_get_or_create
-from opportunities.errors import OpportunityNotFound, StageInUse
+from opportunities.errors import (
+    OpportunityChanged,
+    OpportunityNotFound,
+    ResponsibleChangeDenied,
+    StageInUse,
+)
 from opportunities.models import (
     BidType,
     LeadSource,
@@ -391,6 +396,35 @@ def _lock_all(opportunity_ids: Iterable[int]) -> None:
     )
 
 
+def _bump_version(opportunity: Opportunity) -> None:
+    """Raise the version of a locked row whose relations (members, tags, custom values)
+    changed: every service write raises it, so an edit form read before is refused
+    (`opportunity_update(expected_version=...)`). Writes that save the row itself raise
+    `opportunity.version` in the same statement instead."""
+    Opportunity.objects.filter(pk=opportunity.pk).update(version=F("version") + 1)
+    opportunity.version += 1
+
+
+def _check_version(opportunity: Opportunity, expected_version: int | None) -> None:
+    """OpportunityChanged when the locked row is no longer at the version the caller read
+    (an edit form's hidden field); None skips the check (the API, which has no version)."""
+    if expected_version is not None and opportunity.version != expected_version:
+        raise OpportunityChanged(current=opportunity)
+
+
+def _check_responsible_change(opportunity: Opportunity, responsible: User, *, user: User) -> None:
+    """Point 4 of the hardening issue: the responsible person always reads and edits the
+    opportunity, so on a private one choosing them is an access change: only those who may
+    change its access may do it (others could otherwise widen the list, or keep their own
+    access after the creator removed them)."""
+    if (
+        opportunity.is_private
+        and responsible.pk != opportunity.responsible_id
+        and not opportunity_can_change_access(user=user, opportunity=opportunity)
+    ):
+        raise ResponsibleChangeDenied()
+
+
 def _lock_editable(opportunity: Opportunity, *, user: User) -> Opportunity:
     """The row locked, if `user` may see it (else OpportunityNotFound) and edit it (else
     AccessDenied): the lock and the visibility check are one query."""
@@ -401,16 +435,26 @@ def _lock_editable(opportunity: Opportunity, *, user: User) -> Opportunity:
 
 
 @transaction.atomic
-def opportunity_update(*, opportunity: Opportunity, updated_by: User, **changes) -> Opportunity:
+def opportunity_update(
+    *,
+    opportunity: Opportunity,
+    updated_by: User,
+    expected_version: int | None = None,
+    **changes,
+) -> Opportunity:
     """Change exactly the named fields (decision 1: nothing is lost by omission).
 
     A named field set to None or "" is cleared. A stage change goes through the same rules as
     `opportunity_move_to_stage`. Access changes apply only for admins and the creator; for
-    others they are skipped, as ONLYOFFICE does."""
+    others they are skipped, as ONLYOFFICE does. Changing who is responsible for a private
+    opportunity is an access change: others get ResponsibleChangeDenied (403). With
+    `expected_version` (edit forms), a row written since that version is refused with
+    OpportunityChanged and nothing is written."""
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
     opportunity = _lock_editable(opportunity, user=updated_by)
+    _check_version(opportunity, expected_version)
     now = timezone.now()
 
     cleaned = {
@@ -418,6 +462,8 @@ def opportunity_update(*, opportunity: Opportunity, updated_by: User, **changes)
     }
     for name in RELATION_FIELDS & set(changes):
         cleaned[name] = _check_relation(name, changes[name], acting_user=updated_by)
+    if "responsible" in cleaned:
+        _check_responsible_change(opportunity, cleaned["responsible"], user=updated_by)
     members = (
         _clean_members(changes["members"] or [], acting_user=updated_by)
         if "members" in changes
@@ -447,6 +493,7 @@ def opportunity_update(*, opportunity: Opportunity, updated_by: User, **changes)
             explicit_close=cleaned.get("actual_close_date") is not None,
         )
     opportunity.updated_at = now
+    opportunity.version += 1
     opportunity.save()
 
     if stage_changed:
@@ -501,6 +548,7 @@ def opportunity_move_to_stage(
     opportunity.success_probability = stage.success_probability
     _apply_close_date_rule(opportunity, stage, explicit_close=False)
     opportunity.updated_at = now
+    opportunity.version += 1
     opportunity.save(
         update_fields=[
             "stage",
@@ -508,6 +556,7 @@ def opportunity_move_to_stage(
             "success_probability",
             "actual_close_date",
             "updated_at",
+            "version",
         ]
     )
     _record_stage_change(
@@ -524,16 +573,22 @@ def opportunity_set_access(
     access_list: Iterable[User] | None,
     set_by: User,
     notify: bool = False,
+    expected_version: int | None = None,
 ) -> Opportunity:
+    """Make the opportunity public (its access list emptied) or private with `access_list`
+    (None keeps the current list); `set_by` is always on it. With `expected_version` (the
+    sharing form), OpportunityChanged when it was written since."""
     opportunity = _lock(opportunity, visible_to=set_by)
     if not opportunity_can_change_access(user=set_by, opportunity=opportunity):
         raise AccessDenied()
+    _check_version(opportunity, expected_version)
     users = _clean_access_list(access_list) if access_list is not None else None
     _apply_access(
         opportunity, is_private=bool(is_private), access_list=users, set_by=set_by, notify=notify
     )
     opportunity.updated_at = timezone.now()
-    opportunity.save(update_fields=["updated_at"])
+    opportunity.version += 1
+    opportunity.save(update_fields=["updated_at", "version"])
     return opportunity
 
 
@@ -573,7 +628,9 @@ def opportunity_add_member(
     opportunity = _lock_editable(opportunity, user=added_by)
     if not _contacts_visible(added_by, [contact]):
         raise NotFound("Contact not found")
-    OpportunityMember.objects.get_or_create(opportunity=opportunity, contact=contact)
+    _, created = OpportunityMember.objects.get_or_create(opportunity=opportunity, contact=contact)
+    if created:
+        _bump_version(opportunity)
     return contact
 
 
@@ -586,12 +643,16 @@ def opportunity_remove_member(
     opportunity = _lock_editable(opportunity, user=removed_by)
     if not _contacts_visible(removed_by, [contact]):
         raise NotFound("Contact not found")
-    if opportunity.contact_id == contact.pk:
+    was_primary = opportunity.contact_id == contact.pk
+    if was_primary:
         if keep_primary:
             raise AccessDenied("Can't unlink base contact")
         opportunity.contact = None
-        opportunity.save(update_fields=["contact"])
-    OpportunityMember.objects.filter(opportunity=opportunity, contact=contact).delete()
+        opportunity.version += 1
+        opportunity.save(update_fields=["contact", "version"])
+    deleted, _ = OpportunityMember.objects.filter(opportunity=opportunity, contact=contact).delete()
+    if deleted and not was_primary:
+        _bump_version(opportunity)
     return contact
 
 
@@ -602,6 +663,7 @@ def opportunity_set_custom_field(
     opportunity = _lock_editable(opportunity, user=set_by)
     cleaned = _clean_custom_fields({field_id: value})
     _set_custom_values(opportunity, cleaned)
+    _bump_version(opportunity)
     return OpportunityCustomFieldValue.objects.filter(
         opportunity=opportunity, field_id=field_id
     ).first()
@@ -612,13 +674,17 @@ def opportunity_add_tag(*, opportunity: Opportunity, tag_name: str, added_by: Us
     opportunity = _lock_editable(opportunity, user=added_by)
     (tag,) = tags_get_or_create(entity_type=EntityType.OPPORTUNITY, titles=[tag_name])
     opportunity.tags.add(tag)
+    _bump_version(opportunity)
     return tag
 
 
 @transaction.atomic
 def opportunity_remove_tag(*, opportunity: Opportunity, tag_name: str, removed_by: User) -> None:
     opportunity = _lock_editable(opportunity, user=removed_by)
-    opportunity.tags.remove(*opportunity.tags.filter(title__iexact=(tag_name or "").strip()))
+    tags = list(opportunity.tags.filter(title__iexact=(tag_name or "").strip()))
+    if tags:
+        opportunity.tags.remove(*tags)
+        _bump_version(opportunity)
 
 
 @transaction.atomic
@@ -685,7 +751,8 @@ def opportunity_set_timestamps(
             setattr(opportunity, name, value)
             fields.append(name)
     if fields:
-        opportunity.save(update_fields=fields)
+        opportunity.version += 1
+        opportunity.save(update_fields=[*fields, "version"])
     return opportunity
 
 
@@ -821,6 +888,7 @@ def opportunity_tag_add_many(
         [Opportunity.tags.through(opportunity_id=pk, tag_id=tag.pk) for pk in editable],
         ignore_conflicts=True,
     )
+    Opportunity.objects.filter(pk__in=editable).update(version=F("version") + 1)
     return tag, editable
 
 
@@ -838,6 +906,9 @@ def opportunity_tag_delete(*, tag_name: str, deleted_by: User) -> Tag:
     )
     if tag is None:
         raise NotFound("Tag not found")
+    carrying = list(tag.opportunities.values_list("pk", flat=True))
+    _lock_all(carrying)
+    Opportunity.objects.filter(pk__in=carrying).update(version=F("version") + 1)
     tag_id = tag.pk
     tag.delete()
     tag.pk = tag_id
