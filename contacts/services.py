@@ -3,9 +3,11 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from contacts.errors import ContactChanged
 from contacts.models import Contact, ContactCustomFieldValue, ContactUserObjectPermission, ShareType
 from contacts.selectors import (
     contact_access_user_ids,
@@ -167,7 +169,7 @@ def contact_create_company(*, created_by, persons=(), **kwargs) -> Contact:
     if person_ids:
         visible = contact_list_visible_to(user=created_by).filter(pk__in=person_ids)
         Contact.objects.filter(pk__in=visible.values("pk")).update(
-            company=company, updated_at=timezone.now()
+            company=company, updated_at=timezone.now(), version=F("version") + 1
         )
     return company
 
@@ -182,11 +184,17 @@ def _lock_visible(*, contact: Contact, user) -> Contact:
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, updated_by, **changes) -> Contact:
-    """Change only the named fields; omitted fields keep their values."""
+def contact_update(
+    *, contact: Contact, updated_by, expected_version: int | None = None, **changes
+) -> Contact:
+    """Change only the named fields; omitted fields keep their values. With
+    `expected_version` (the edit form), a contact written since is refused with
+    ContactChanged and nothing is written."""
     contact = _lock_visible(contact=contact, user=updated_by)
     if not contact_can_edit(user=updated_by, contact=contact):
         raise AccessDenied()
+    if expected_version is not None and contact.version != expected_version:
+        raise ContactChanged(current=contact)
     tags = changes.pop("tags", None)
     custom_fields = changes.pop("custom_fields", None)
     access = {k: changes.pop(k) for k in ("is_private", "access_list", "notify") if k in changes}
@@ -198,6 +206,7 @@ def contact_update(*, contact: Contact, updated_by, **changes) -> Contact:
             raise InvalidInput("A contact cannot be its own company.", field="companyId")
         _check_company(user=updated_by, company=contact.company)
     contact.updated_at = timezone.now()
+    contact.version += 1
     contact.save()
     if tags is not None:
         contact.tags.set(tags_get_or_create(entity_type=EntityType.CONTACT, titles=tags))
@@ -238,6 +247,8 @@ def contact_set_access(*, contact: Contact, is_private: bool, access_list, set_b
     contact = _lock_visible(contact=contact, user=set_by)
     if not contact_can_change_access(user=set_by, contact=contact):
         raise AccessDenied()
+    contact.version += 1
+    contact.save(update_fields=["version"])
     _set_access(
         contact=contact,
         is_private=is_private,
