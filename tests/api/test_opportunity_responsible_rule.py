@@ -16,7 +16,9 @@ URL = "/api/2.0/crm/opportunity"
 @pytest.fixture
 def shared(user, other_user):
     """Private, created by `user`, with `other_user` on its access list."""
-    return OpportunityFactory(title="Shared secret", created_by=user, access_list=[user, other_user])
+    return OpportunityFactory(
+        title="Shared secret", created_by=user, access_list=[user, other_user]
+    )
 
 
 def _sees(someone, opportunity) -> bool:
