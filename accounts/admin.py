@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import User
+from accounts.services import user_set_active
 
 
 @admin.register(User)
@@ -24,3 +25,14 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets[2:],
         ("API identity", {"fields": ("uuid",)}),
     )
+
+    def save_model(self, request, obj, form, change):
+        """The form saves the other fields; a change of `is_active` goes through the service,
+        which revokes the user's tokens and sessions on deactivation."""
+        if change and "is_active" in form.changed_data:
+            is_active = obj.is_active
+            obj.is_active = not is_active  # saved as it was; the service changes it
+            super().save_model(request, obj, form, change)
+            user_set_active(user=obj, is_active=is_active, changed_by=request.user)
+            return
+        super().save_model(request, obj, form, change)

@@ -6,9 +6,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from accounts.models import User
 from core.errors import AccessDenied, InvalidInput
+from core.limits import check_length
 
 _USERNAME_UNSAFE = re.compile(r"[^\w.@+-]")
 USERNAME_MAX = User._meta.get_field("username").max_length
@@ -51,6 +53,7 @@ def user_create(
     email = (email or "").strip()
     if not email:
         raise InvalidInput("The e-mail address is required.", field="email")
+    check_length(User, "email", email, field="email")
     try:
         validate_email(email)
     except ValidationError as exc:
@@ -58,12 +61,10 @@ def user_create(
     if User.objects.filter(email__iexact=email).exists():
         raise InvalidInput("A user with this e-mail address already exists.", field="email")
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
-    for field, value in (("firstname", first_name), ("lastname", last_name)):
-        if len(value) > 150:
-            raise InvalidInput(f"{field} has at most 150 characters.", field=field)
+    check_length(User, "first_name", first_name, field="firstname")
+    check_length(User, "last_name", last_name, field="lastname")
     job_title = (job_title or "").strip()
-    if len(job_title) > 150:
-        raise InvalidInput("title has at most 150 characters.", field="title")
+    check_length(User, "job_title", job_title, field="title")
     user = User(
         username=_username_from_email(email),
         email=email,
@@ -86,4 +87,19 @@ def user_create(
         raise InvalidInput(
             "A user with this e-mail address already exists.", field="email"
         ) from exc
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user: User, is_active: bool, changed_by: User | None = None) -> User:
+    """Activate or deactivate a user. Deactivating bumps `token_epoch`: the user's API tokens
+    and browser sessions stop working and stay revoked when the account is activated again.
+    Every surface that deactivates goes through here (the admin's user form included)."""
+    if changed_by is not None and not (changed_by.is_authenticated and changed_by.is_crm_admin):
+        raise AccessDenied()
+    updates = {"is_active": is_active}
+    if not is_active:
+        updates["token_epoch"] = F("token_epoch") + 1
+    User.objects.filter(pk=user.pk).update(**updates)
+    user.refresh_from_db(fields=["is_active", "token_epoch"])
     return user

@@ -1,10 +1,12 @@
 """Sign-in pages (Django's auth views with our templates) and "my account"."""
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from accounts.forms import PasswordChangeForm
 from accounts.models import User
 from core.selectors import currency_base
 from opportunities.board import BoardFilters, board_queryset, stage_totals_in_base
@@ -25,6 +27,15 @@ def person(request: HttpRequest, user_uuid) -> HttpResponse:
     the viewer may see."""
     colleague = get_object_or_404(User, uuid=user_uuid, is_active=True)
     return _person_page(request, colleague)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view with the form that counts wrong old passwords (accounts/forms.py)."""
+
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 def _person_page(request: HttpRequest, person: User) -> HttpResponse:

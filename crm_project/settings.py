@@ -6,9 +6,11 @@ production set DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATAB
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "django_htmx",
+    "axes",
+    "csp",
     "accounts",
     "core",
     "contacts",
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked sign-in page into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crm_project.urls"
@@ -104,6 +111,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked client before any password is checked (accounts/sign_in_limits.py).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -158,6 +167,49 @@ else:
 
 # The currency totals are converted to; created by the currency migration.
 BASE_CURRENCY = os.environ.get("BASE_CURRENCY", "USD")
+# The cache: counts shared by every worker process (sign-in limits, cached counts) need Redis
+# (CACHE_URL or REDIS_URL, e.g. redis://127.0.0.1:6379/0); local memory, one per process, by
+# default.
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or "locmem://"
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    _CACHE_BACKEND = "django.core.cache.backends.redis.RedisCache"
+elif CACHE_URL.startswith("locmem://"):
+    _CACHE_BACKEND = "django.core.cache.backends.locmem.LocMemCache"
+else:
+    raise ImproperlyConfigured("CACHE_URL/REDIS_URL must be a redis://, rediss:// or locmem:// URL")
+CACHES = {
+    "default": {
+        "BACKEND": _CACHE_BACKEND,
+        "LOCATION": CACHE_URL if _CACHE_BACKEND.endswith("RedisCache") else "pipeline",
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pipeline"),
+    }
+}
+
+# Reverse proxies in front of the application that append the client's address to
+# X-Forwarded-For and set X-Forwarded-Proto. 0: none, both headers are whatever the client sent
+# and are ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
+
+# Sign-in limits (django-axes, counts in the cache above; accounts/sign_in_limits.py): every way
+# to present a password counts (token route, Basic, sign-in pages, admin, password change).
+# SIGN_IN_FAILURES_PER_ACCOUNT failures for one account from one address lock that account from
+# that address; SIGN_IN_FAILURES_PER_ADDRESS failures from one address, whatever the accounts,
+# lock the address; either lock lasts SIGN_IN_LOCKOUT_MINUTES after the last failure.
+SIGN_IN_FAILURES_PER_ACCOUNT = int(os.environ.get("SIGN_IN_FAILURES_PER_ACCOUNT", "10"))
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "100"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "accounts.sign_in_limits.SignInLimitHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.sign_in_limits.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.sign_in_limits.sign_in_username"
+AXES_LOCKOUT_CALLABLE = "accounts.sign_in_limits.lockout_response"
+# A success does not clear the counts: it would let anyone with one account reset the count of
+# their address between guesses at others.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ADMIN = False  # the counts live in the cache, not in axes' tables
+
 # Lifetime of API tokens issued by POST /api/2.0/authentication.
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
@@ -181,8 +233,6 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "crm_project.api.exceptions.envelope_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # Brute-force guard on POST /api/2.0/authentication.
-    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("API_LOGIN_RATE", "30/min")},
 }
 
 SPECTACULAR_SETTINGS = {
@@ -229,9 +279,27 @@ LOGGING = {
     },
 }
 
+# Content-Security-Policy (django-csp): nothing inline but what carries the response's nonce
+# (the API docs page), no eval, nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # Production hardening: on whenever DEBUG is off.
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if TRUSTED_PROXY_COUNT:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -1,12 +1,11 @@
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from core.errors import InvalidInput
-from crm_project.api.authentication import token_issue
+from crm_project.api.authentication import authenticate_password, token_issue
 from crm_project.api.dates import format_datetime
 from crm_project.api.exceptions import HRESULT_HTTP, error_response
 from crm_project.api.views import OnlyOfficeAPIView
@@ -34,8 +33,6 @@ class AuthenticationView(OnlyOfficeAPIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
 
     @extend_schema(
         operation_id="authentication_create",
@@ -44,12 +41,14 @@ class AuthenticationView(OnlyOfficeAPIView):
             "`userName` (user name or e-mail address) and `password` give a token valid for "
             "API_TOKEN_TTL_DAYS days; it stops working when the password changes or the user "
             "is deactivated. Missing parameter: 400. Wrong credentials: 401 (ONLYOFFICE "
-            "answers 500). Throttled per client (429 with Retry-After)."
+            "answers 500). Too many failed sign-ins for the account from the client's address, "
+            "or from the address: 429 with Retry-After, even with the right password."
         ),
         request=AuthenticationSerializer,
         responses={
             201: AuthenticationTokenSerializer,
             401: OpenApiResponse(description="The user name or password is wrong."),
+            429: OpenApiResponse(description="Too many failed sign-ins; see Retry-After."),
         },
         tags=["authentication"],
         auth=[],
@@ -62,8 +61,10 @@ class AuthenticationView(OnlyOfficeAPIView):
             raise InvalidInput("userName is required.", field="userName")
         if not password:
             raise InvalidInput("password is required.", field="password")
-        user = authenticate(request, username=self._username_for(user_name), password=password)
-        if user is None or not user.is_active:
+        user = authenticate_password(
+            request, username=self._username_for(user_name), password=password
+        )
+        if user is None:
             return error_response(
                 401,
                 "User authentication failed",

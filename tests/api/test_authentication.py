@@ -109,18 +109,17 @@ def test_login_refused_with_400_when_a_parameter_is_missing(api_client, user, bo
     assert response.json()["error"]["data"] == {"field": field}
 
 
-def test_login_throttled_with_429_when_too_many_attempts(api_client, user, monkeypatch):
-    from rest_framework.throttling import ScopedRateThrottle
-
-    monkeypatch.setattr(
-        ScopedRateThrottle,
-        "THROTTLE_RATES",
-        {**ScopedRateThrottle.THROTTLE_RATES, "login": "2/min"},
-    )
+def test_login_refused_with_429_when_too_many_wrong_passwords(api_client, user, settings):
+    # django-axes' limits replace the old 30/min throttle: tests/api/test_sign_in_limits.py
+    settings.SIGN_IN_FAILURES_PER_ACCOUNT = 2
 
     codes = [_sign_in(api_client, "alice", "bad", format="json").status_code for _ in range(3)]
 
-    assert codes == [401, 401, 429]
+    assert codes == [401, 429, 429]
+    locked = _sign_in(api_client, "alice", DEFAULT_PASSWORD, format="json")
+    assert locked.status_code == 429
+    assert locked.json()["statusCode"] == 429
+    assert int(locked["Retry-After"]) > 0
 
 
 # -- using a token -----------------------------------------------------------------------------
