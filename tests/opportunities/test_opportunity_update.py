@@ -58,7 +58,7 @@ def test_only_named_fields_change_when_updated(full_opportunity, user):
 
     after = snapshot(full_opportunity)
     changed = {name for name in before if before[name] != after[name]}
-    assert changed == {"title", "updated_at"}
+    assert changed == {"title", "updated_at", "version"}
     assert after["title"] == "Renamed"
 
 
