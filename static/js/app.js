@@ -27,6 +27,20 @@
     }, delay);
   }
 
+  // Stage colours come as data-stage-color (the Content-Security-Policy allows no style
+  // attributes); the stylesheet reads them as --stage-color. Run on load and after every swap.
+  function paintStageColors(root) {
+    (root || document).querySelectorAll("[data-stage-color]").forEach(function (item) {
+      if (item.style.getPropertyValue("--stage-color") !== item.dataset.stageColor) {
+        item.style.setProperty("--stage-color", item.dataset.stageColor);
+      }
+    });
+  }
+
+  document.addEventListener("htmx:after:swap", function () {
+    paintStageColors(document);
+  });
+
   // The contact form shows the person or the company fields.
   function initContactForm() {
     var form = document.querySelector(".contact-form");
@@ -67,6 +81,7 @@
     });
     initContactForm();
   });
+  paintStageColors(document); // deferred script: the document is parsed, paint before load
 
   window.Pipeline = { csrfToken: csrfToken, toast: toast };
 })();

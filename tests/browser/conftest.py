@@ -41,7 +41,9 @@ def browser():
 
 @pytest.fixture
 def context(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    # Playwright's string predicates (wait_for_function) evaluate with eval, which the product's
+    # Content-Security-Policy forbids; test_content_security_policy.py runs under the policy.
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True)
     context.set_default_timeout(8000)
     yield context
     context.close()
