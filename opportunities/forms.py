@@ -15,6 +15,7 @@ from contacts.selectors import contact_list_visible_to
 from core.errors import InvalidInput
 from core.models import Currency, CustomFieldDefinition, EntityType, FieldType
 from core.selectors import currency_base
+from crm_project.api.dates import ensure_storable
 from opportunities.board import BoardFilters
 from opportunities.models import BidType, LeadSource, Opportunity, OpportunityStatus
 from opportunities.selectors import opportunity_list_tags, stage_list
@@ -114,6 +115,23 @@ def date_to_datetime(value):
     if value is None:
         return None
     return timezone.make_aware(datetime.combine(value, time.min))
+
+
+class StorableDateField(forms.DateField):
+    """A date whose start of day can be stored and read back (`ensure_storable`): 0001-01-01
+    east of UTC is year 0 in UTC, a form error rather than a failed save."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        try:
+            ensure_storable(date_to_datetime(value), field=self.label or "date")
+        except InvalidInput as exc:
+            raise forms.ValidationError(
+                "This date cannot be stored: choose one between the years 1 and 9999.",
+                code="out_of_range",
+            ) from exc
 
 
 def split_tags(text: str) -> list[str]:
@@ -264,7 +282,7 @@ class OpportunityForm(forms.Form):
         min_value=0,
         help_text="For hourly, daily… bids: how many periods.",
     )
-    expected_close_date = forms.DateField(required=False, widget=DateInput())
+    expected_close_date = StorableDateField(required=False, widget=DateInput())
     contact = ContactChoiceField(label="Contact person", queryset=None, required=False)
     customer = ContactChoiceField(queryset=None, required=False)
     members = ContactMultipleChoiceField(

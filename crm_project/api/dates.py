@@ -14,8 +14,8 @@ EMPTY_DATE = "0001-01-01T00:00:00.0000000Z"
 _INPUT = re.compile(
     r"""^(?P<date>\d{4}-\d{2}-\d{2})
         (?:[T\s](?P<h>\d{2})[:\-](?P<m>\d{2})(?:[:\-](?P<s>\d{2})(?:\.(?P<frac>\d{1,7}))?)?)?
-        (?P<tz>Z|[+\-]\d{2}:?\d{2})?$""",
-    re.VERBOSE | re.IGNORECASE,
+        (?P<tz>Z|[+\-]\d{2}:?\d{2})?\Z""",
+    re.VERBOSE | re.IGNORECASE | re.ASCII,
 )
 
 
@@ -49,8 +49,11 @@ def parse_datetime(value, *, field: str) -> datetime | None:
     offset is in the configured zone; anything else unparsable is a 400 naming the field."""
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None
-    if isinstance(value, datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    if isinstance(value, datetime):  # from the XML parser
+        if value.year == 1:  # DateTime.MinValue, as below
+            return None
+        aware = value if timezone.is_aware(value) else timezone.make_aware(value)
+        return ensure_storable(aware, field=field)
     text = str(value).strip()
     if len(text) < 7:
         raise InvalidInput(f"{field}: '{text}' is not a date.", field=field)
@@ -75,9 +78,34 @@ def parse_datetime(value, *, field: str) -> datetime | None:
     moment = datetime.combine(day, clock)
     zone = match["tz"]
     if zone is None:
-        return timezone.make_aware(moment)
+        return ensure_storable(timezone.make_aware(moment), field=field)
     if zone.upper() == "Z":
-        return moment.replace(tzinfo=UTC)
+        return ensure_storable(moment.replace(tzinfo=UTC), field=field)
     digits = zone[1:].replace(":", "")
-    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return moment.replace(tzinfo=dt_timezone(offset if zone[0] == "+" else -offset))
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        raise InvalidInput(
+            f"{field}: '{text}' has no valid time-zone offset (-23:59 to +23:59).", field=field
+        )
+    offset = timedelta(hours=hours, minutes=minutes)
+    moment = moment.replace(tzinfo=dt_timezone(offset if zone[0] == "+" else -offset))
+    return ensure_storable(moment, field=field)
+
+
+def ensure_storable(moment: datetime, *, field: str) -> datetime:
+    """The aware `moment`, if it can be stored and read back: in UTC (how the database keeps
+    it) and in the portal's zone (how every answer and page shows it) it must stay within
+    years 1 to 9999, Python's range. `9999-12-31T23:59:59-14:00` is year 10000 in UTC: the
+    database would take it, and every later read of the row would fail. A 400 naming the
+    field instead."""
+    zones = {UTC, timezone.get_default_timezone(), timezone.get_current_timezone()}
+    try:
+        for zone in zones:
+            moment.astimezone(zone)
+    except OverflowError as exc:
+        raise InvalidInput(
+            f"{field}: {moment.isoformat()} cannot be stored: a date must fall within the "
+            "years 1 to 9999 in UTC and in the portal's time zone.",
+            field=field,
+        ) from exc
+    return moment
