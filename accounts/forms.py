@@ -24,3 +24,9 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
                 self.error_messages["password_incorrect"], code="password_incorrect"
             )
         return old_password
+
+
+class AdminPasswordChangeForm(PasswordChangeForm):
+    """The admin's "change my password" form (django.contrib.admin's, with the check above)."""
+
+    required_css_class = "required"

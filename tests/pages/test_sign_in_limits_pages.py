@@ -113,3 +113,34 @@ def test_password_change_works_when_old_password_is_right(client, user):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("A-new-long-pass-42")
+
+
+def test_admin_password_change_locks_when_old_password_is_guessed_too_often(client, admin_user):
+    client.force_login(admin_user)
+    url = "/admin/password_change/"
+    guess = {"new_password1": "A-new-long-pass-42", "new_password2": "A-new-long-pass-42"}
+    for _ in range(2):
+        assert client.post(url, {**guess, "old_password": "wrong"}).status_code == 200
+
+    assert_locked_page(client.post(url, {**guess, "old_password": "wrong"}))
+    assert_locked_page(client.post(url, {**guess, "old_password": DEFAULT_PASSWORD}))
+    admin_user.refresh_from_db()
+    assert admin_user.check_password(DEFAULT_PASSWORD)
+
+
+def test_admin_password_change_works_when_old_password_is_right(client, admin_user):
+    client.force_login(admin_user)
+
+    response = client.post(
+        "/admin/password_change/",
+        {
+            "old_password": DEFAULT_PASSWORD,
+            "new_password1": "A-new-long-pass-42",
+            "new_password2": "A-new-long-pass-42",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/password_change/done/"
+    admin_user.refresh_from_db()
+    assert admin_user.check_password("A-new-long-pass-42")
