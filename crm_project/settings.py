@@ -209,6 +209,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.sign_in_limits.lockout_response"
 # their address between guesses at others.
 AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ADMIN = False  # the counts live in the cache, not in axes' tables
+AXES_VERBOSE = False  # no start-up banner on every command; failures and locks are still logged
 
 # Lifetime of API tokens issued by POST /api/2.0/authentication.
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))

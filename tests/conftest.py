@@ -80,8 +80,8 @@ def eur(db):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """The login route is throttled through the cache; a fresh cache per test keeps the
-    suite from ever tripping the limit (and keeps tests independent)."""
+    """Sign-in failures are counted in the cache (django-axes); a fresh cache per test keeps
+    the suite from ever tripping the limits (and keeps tests independent)."""
     from django.core.cache import cache
 
     cache.clear()
