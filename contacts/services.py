@@ -3,11 +3,12 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
 from contacts.errors import ContactChanged
+from contacts.lock_objects import contact_qs_select_for_update
 from contacts.models import Contact, ContactCustomFieldValue, ContactUserObjectPermission, ShareType
 from contacts.selectors import (
     contact_access_user_ids,
@@ -21,6 +22,9 @@ from core.errors import AccessDenied, InvalidInput, NotFound
 from core.models import CustomFieldDefinition, EntityType
 from core.notifications import notify_access_granted_on_commit
 from core.services import tags_get_or_create
+from opportunities.counts_cache import counts_invalidate
+from opportunities.lock_objects import opportunity_qs_select_for_update
+from opportunities.models import Opportunity, OpportunityMember
 
 PERSON_FIELDS = {"first_name", "last_name", "job_title", "company"}
 COMPANY_FIELDS = {"company_name"}
@@ -191,6 +195,7 @@ def contact_update(
     `expected_version` (the edit form), a contact written since is refused with
     ContactChanged and nothing is written."""
     contact = _lock_visible(contact=contact, user=updated_by)
+    counts_invalidate()  # a contact's name and visibility decide some filters
     if not contact_can_edit(user=updated_by, contact=contact):
         raise AccessDenied()
     if expected_version is not None and contact.version != expected_version:
@@ -224,6 +229,7 @@ def contact_update(
 
 
 def _set_access(*, contact: Contact, is_private: bool, access_list, set_by, notify: bool) -> None:
+    counts_invalidate()
     if is_private:
         if access_list is None:  # keep the current list
             access_list = User.objects.filter(pk__in=contact_access_user_ids(contact))
@@ -259,12 +265,30 @@ def contact_set_access(*, contact: Contact, is_private: bool, access_list, set_b
     return contact
 
 
+def _lock_for_delete(contact: Contact) -> None:
+    """Lock what deleting `contact` writes, before Django's collector touches it: the
+    opportunities it is the contact, customer or a member of (cleared or unlinked), then the
+    contact and the people of a company (their company is cleared). Opportunities before
+    contacts and each in primary-key order, as every service takes them, so the delete waits
+    for a concurrent move, edit or delete of one of them instead of deadlocking with it."""
+    memberships = OpportunityMember.objects.filter(contact=contact).values("opportunity_id")
+    linked = Opportunity.objects.filter(
+        Q(contact=contact) | Q(customer=contact) | Q(pk__in=memberships)
+    )
+    list(opportunity_qs_select_for_update(linked).values_list("pk", flat=True))
+    rows = Contact.objects.filter(Q(pk=contact.pk) | Q(company=contact))
+    if contact.pk not in set(contact_qs_select_for_update(rows).values_list("pk", flat=True)):
+        raise NotFound("Contact not found")  # deleted meanwhile
+
+
 @transaction.atomic
 def contact_delete(*, contact: Contact, deleted_by) -> Contact:
     if not contact_list_visible_to(user=deleted_by).filter(pk=contact.pk).exists():
         raise NotFound("Contact not found")
     if not contact_can_edit(user=deleted_by, contact=contact):
         raise AccessDenied()
+    _lock_for_delete(contact)
+    counts_invalidate()
     contact_id = contact.pk
     contact.delete()
     contact.pk = contact_id  # the caller renders what was deleted

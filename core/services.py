@@ -4,10 +4,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q, Value
+from django.db.models.functions import Lower
 
 from core.custom_fields import parse_mask
 from core.errors import AccessDenied, InvalidInput, NotFound
+from core.limits import check_integer, check_length
 from core.models import CustomFieldDefinition, EntityType, ExchangeRate, FieldType, Tag
 
 
@@ -17,7 +19,13 @@ def require_admin(user) -> None:
 
 
 def tags_get_or_create(*, entity_type: str, titles: Iterable[str]) -> list[Tag]:
-    """Tags by title, case-insensitive and trimmed; missing ones are created."""
+    """Tags by title, case-insensitive and trimmed; missing ones are created.
+
+    Safe when requests create the same new tag at once: the missing titles are inserted with
+    the database's "on conflict do nothing" (PostgreSQL waits for a concurrent insert of the
+    same title and then skips it; no error aborts the transaction), in one order (by lower-case
+    title) so two requests creating the same tags cannot deadlock; then every tag is read
+    back, whoever created it."""
     wanted: dict[str, str] = {}
     for title in titles:
         title = (title or "").strip()
@@ -28,22 +36,39 @@ def tags_get_or_create(*, entity_type: str, titles: Iterable[str]) -> list[Tag]:
         wanted.setdefault(title.lower(), title)
     if not wanted:
         return []
-    existing = {
-        tag.title.lower(): tag
-        for tag in Tag.objects.filter(entity_type=entity_type, title__in=list(wanted.values()))
-    }
-    # titles differing only in case from the stored one
-    for lowered in set(wanted) - set(existing):
-        tag = Tag.objects.filter(entity_type=entity_type, title__iexact=wanted[lowered]).first()
-        if tag is None:
-            tag = Tag.objects.create(entity_type=entity_type, title=wanted[lowered])
-        existing[lowered] = tag
-    return [existing[key] for key in wanted]
+    same_title = Q()
+    for title in wanted.values():
+        same_title |= Q(title__iexact=title)
+    tags = Tag.objects.filter(same_title, entity_type=entity_type)
+    found = _tags_by_title(tags, wanted)
+    missing = sorted(key for key in wanted if key not in found)
+    if missing:
+        Tag.objects.bulk_create(
+            [Tag(entity_type=entity_type, title=wanted[key]) for key in missing],
+            ignore_conflicts=True,
+        )
+        found = _tags_by_title(tags.all(), wanted)
+    for key in set(wanted) - set(found):  # equal for the database's lower(), not Python's
+        found[key] = Tag.objects.alias(lowered=Lower("title")).get(
+            entity_type=entity_type, lowered=Lower(Value(wanted[key]))
+        )
+    return [found[key] for key in wanted]
+
+
+def _tags_by_title(tags, wanted: dict[str, str]) -> dict[str, Tag]:
+    """{lower-case title: tag} for the wanted titles, the exactly spelled tag first."""
+    found: dict[str, Tag] = {}
+    for tag in tags:
+        key = tag.title.lower()
+        if key in wanted and (key not in found or tag.title == wanted[key]):
+            found[key] = tag
+    return found
 
 
 def _check_definition(*, label: str, field_type: int, mask: str) -> None:
     if not (label or "").strip():
         raise InvalidInput("The label is required.", field="label")
+    check_length(CustomFieldDefinition, "label", label.strip(), field="label")
     if field_type not in FieldType.values:
         raise InvalidInput("Unknown field type.", field="fieldType")
     parse_mask(field_type, mask)
@@ -63,6 +88,7 @@ def custom_field_create(
     if entity_type not in EntityType.values:
         raise InvalidInput("Unknown entity type.", field="entityType")
     _check_definition(label=label, field_type=field_type, mask=mask)
+    check_integer(CustomFieldDefinition, "position", position, field="position")
     if not position:
         last = CustomFieldDefinition.objects.filter(entity_type=entity_type).aggregate(
             top=Max("position")
@@ -99,6 +125,7 @@ def custom_field_update(
     if _field_in_use(definition):
         new_type = definition.field_type
     _check_definition(label=label, field_type=new_type, mask=new_mask)
+    check_integer(CustomFieldDefinition, "position", position, field="position")
     definition.label = label.strip()
     definition.field_type = new_type
     definition.mask = new_mask

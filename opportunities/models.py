@@ -299,20 +299,3 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity}: {self.from_stage} → {self.to_stage}"
-
-
-class DataVersion(models.Model):
-    """One row whose token changes with every write to the tables `opportunity/filter` counts
-    (opportunities, their access lists, members and tags, tags, stages). Database triggers
-    change it (migration 0005), so every writer is covered: services, the admin, bulk loads,
-    test factories. Counts are cached under the token (opportunities/versions.py); a random
-    token never comes back, and a rolled-back write rolls its token back with its data.
-
-    The row is locked from a transaction's first write to its commit, so writes to opportunities
-    queue behind each other; services that write several opportunities lock all their rows
-    before their first write (`services._lock_all`) so that the queue cannot deadlock."""
-
-    token = models.CharField(max_length=36)
-
-    def __str__(self) -> str:
-        return self.token

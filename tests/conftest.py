@@ -90,6 +90,23 @@ def _clear_cache():
 
 
 @pytest.fixture
+def shared_cache(settings, tmp_path):
+    """A cache every process shares, as Redis is in production: opportunity counts are
+    cached only in such a cache (`opportunities/counts_cache.py`), never in the per-process
+    local memory of the default settings. A file cache needs no server."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "shared-cache"),
+        }
+    }
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
 def reference_data(transactional_db):
     """A transactional test empties every table when it ends, the currencies and stages the
     migrations created included: put them back for tests that need them."""

@@ -278,7 +278,7 @@ def test_filter_delete_without_criteria_deletes_everything_the_caller_can_see(
 
 # The caller, the count, the page, then prefetches: members, their currencies, tags, custom
 # values, the access list, access rows of members, contact and customer; the Headings.
-PAGE_QUERIES = 10
+PAGE_QUERIES = 9
 
 
 def make_rich_opportunities(count: int, *, user, other_user) -> None:

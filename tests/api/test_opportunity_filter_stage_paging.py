@@ -104,7 +104,7 @@ def test_total_follows_a_write_through_the_api(client_for, user):
     assert client.get(URL).json()["total"] == 3
 
 
-def test_total_is_counted_once_while_nothing_changes(client_for, user):
+def test_total_is_counted_once_while_nothing_changes(client_for, user, shared_cache):
     client = client_for(user)
     OpportunityFactory.create_batch(3, created_by=user)
 
