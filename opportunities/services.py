@@ -18,6 +18,7 @@ from contacts.selectors import contact_list_visible_to
 from core.access import clear_access_list, replace_access_list
 from core.custom_fields import normalize_value
 from core.errors import AccessDenied, InvalidInput, NotFound
+from core.limits import check_length
 from core.models import Currency, CustomFieldDefinition, EntityType, Tag
 from core.notifications import notify_access_granted_on_commit
 from core.selectors import currency_base
@@ -765,6 +766,9 @@ def _clean_stage_values(
     title = (title or "").strip()
     if not title:
         raise InvalidInput("The title is required.", field="title")
+    check_length(Stage, "title", title, field="title")
+    color = (color or "").strip()
+    check_length(Stage, "color", color, field="color")
     probability = _whole(success_probability, "successProbability", high=100)
     kind = _whole(stage_type, "stageType", high=max(StageType.values))
     days = (
@@ -775,7 +779,7 @@ def _clean_stage_values(
     return {
         "title": title,
         "description": (description or "").strip(),
-        "color": (color or "").strip(),
+        "color": color,
         "success_probability": probability,
         "stage_type": kind,
         "days_before_warning": days,

@@ -6,7 +6,7 @@ or 404 here and nowhere else."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import AccessDenied, InvalidInput, NotFound
+from crm_project.api.pagination import MAX_START_INDEX
 from opportunities.board import (
     CARDS_PER_COLUMN,
     BoardFilters,
@@ -126,6 +127,8 @@ def board_column(request: HttpRequest, stage_id: int) -> HttpResponse:
         offset = max(int(request.GET.get("offset", CARDS_PER_COLUMN)), 0)
     except ValueError:
         offset = CARDS_PER_COLUMN
+    if offset > MAX_START_INDEX:
+        raise BadRequest(f"offset cannot be larger than {MAX_START_INDEX}.")
     _, filters = _filters(request, request.GET)
     cards, remaining = board_column_page(
         user=request.user, filters=filters, stage=stage, offset=offset

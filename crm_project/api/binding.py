@@ -4,7 +4,12 @@ Parameters come from the route, the query string and the body (JSON, form or mul
 case-insensitive names. Lists may be sent as `x=1&x=2`, `x[]=1`, a JSON array or (for objects)
 `x[0][key]=…`. Enums take their name (any case) or their number. A value that cannot be
 converted is a 400 naming the parameter; a missing one is "not given", which services treat as
-"leave unchanged" (decision 1)."""
+"leave unchanged" (decision 1).
+
+Text no route can keep is refused here, for every parameter, before any view reads it: NUL
+(PostgreSQL cannot store it), lone surrogates (not encodable as UTF-8) and the C0 control
+characters other than tab, line feed and carriage return (XML 1.0 cannot carry them, so one
+stored value would break every `.xml` answer that includes it)."""
 
 import json
 import re
@@ -17,7 +22,15 @@ from core.errors import InvalidInput
 from crm_project.api.dates import parse_datetime
 
 MISSING = object()
-_INDEXED = re.compile(r"^(?P<name>[^\[]+)\[(?P<index>\d*)\](?:\[(?P<key>[^\]]+)\])?$")
+_INDEXED = re.compile(r"^(?P<name>[^\[]+)\[(?P<index>\d*)\](?:\[(?P<key>[^\]]+)\])?\Z", re.ASCII)
+# A list index is at most this many digits: Django takes 1000 fields, so 6 is plenty, and
+# Python refuses to convert numbers of more than 4300 digits.
+MAX_INDEX_DIGITS = 6
+# C0 controls but tab, LF and CR; lone surrogates. (Non-characters U+FFFE/U+FFFF are also
+# outside XML 1.0.)
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Integers a database column can hold at all (PostgreSQL's bigint).
+INTEGER_RANGE = (-(2**63), 2**63 - 1)
 TRUE_WORDS = {"true", "1", "on", "yes"}
 FALSE_WORDS = {"false", "0", "off", "no", ""}
 
@@ -39,6 +52,9 @@ class Params:
         for key, value in (route_kwargs or {}).items():
             if key != "format":
                 self._values[key.lower()] = value
+        for key, value in self._values.items():
+            check_text(key, name="A parameter name", field=None)
+            check_text(value, name=key)
 
     @staticmethod
     def _body(request):
@@ -53,6 +69,11 @@ class Params:
             match = _INDEXED.match(raw_key)
             if match:
                 name = match["name"].lower()
+                if len(match["index"]) > MAX_INDEX_DIGITS:
+                    raise InvalidInput(
+                        f"{match['name']}: the list index in '{raw_key[:40]}…' is too large.",
+                        field=match["name"],
+                    )
                 if match["key"] is not None:  # x[0][key]=value
                     slot = indexed.setdefault(name, {}).setdefault(int(match["index"] or 0), {})
                     slot[match["key"]] = values[-1]
@@ -94,15 +115,17 @@ class Params:
             if isinstance(value, bool):
                 raise InvalidInput(f"{name} must be a whole number.", field=name)
             if isinstance(value, int):
-                return value
-            if isinstance(value, float) and value.is_integer():
-                return int(value)
-            try:
-                return int(str(value).strip())
-            except ValueError as exc:
-                raise InvalidInput(
-                    f"{name} must be a whole number, not '{value}'.", field=name
-                ) from exc
+                number = value
+            elif isinstance(value, float) and value.is_integer():
+                number = int(value)
+            else:
+                try:
+                    number = int(str(value).strip())
+                except ValueError as exc:
+                    raise InvalidInput(
+                        f"{name} must be a whole number, not '{_clip(value)}'.", field=name
+                    ) from exc
+            return _in_integer_range(number, name)
 
         return self._typed(name, default, convert)
 
@@ -187,12 +210,15 @@ class Params:
         def convert(item):
             if isinstance(item, bool):
                 raise InvalidInput(f"{name} must hold whole numbers.", field=name)
+            if isinstance(item, float) and item.is_integer():
+                return _in_integer_range(int(item), name)
             try:
-                return int(str(item).strip())
+                number = int(str(item).strip())
             except ValueError as exc:
                 raise InvalidInput(
-                    f"{name} must hold whole numbers, not '{item}'.", field=name
+                    f"{name} must hold whole numbers, not '{_clip(item)}'.", field=name
                 ) from exc
+            return _in_integer_range(number, name)
 
         return self._typed_items(name, default, convert)
 
@@ -249,6 +275,41 @@ class Params:
         if isinstance(value, dict):
             raise InvalidInput(f"{name} takes one value, not an object.", field=name)
         return value
+
+
+def check_text(value, *, name: str, field: str | None = MISSING) -> None:
+    """Refuse text no column and no XML answer can hold, anywhere in a parsed value (the
+    parsers bound how deep a body nests). The error names `field` (by default `name`)."""
+    field = name if field is MISSING else field
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            found = _UNSTORABLE.search(item)
+            if found:
+                raise InvalidInput(
+                    f"{name} contains a character that cannot be stored "
+                    f"(U+{ord(found.group()):04X}).",
+                    field=field,
+                )
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+
+
+def _in_integer_range(number: int, name: str) -> int:
+    low, high = INTEGER_RANGE
+    if not low <= number <= high:
+        raise InvalidInput(f"{name} must be between {low} and {high}.", field=name)
+    return number
+
+
+def _clip(value, limit: int = 40) -> str:
+    """A value quoted in a message, shortened (a 100,000-character value is no message)."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _to_guid(value, name: str, must: str) -> uuid.UUID:

@@ -3,9 +3,12 @@
 
 import logging
 
+import orjson
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -20,6 +23,15 @@ HRESULT_HTTP = -2147467259
 HRESULT_SECURITY = -2146233078
 
 
+def error_body(status_code: int, message: str, *, hresult: int, field: str | None = None):
+    data = {"field": field} if field else {}
+    return {
+        "status": 1,
+        "statusCode": status_code,
+        "error": {"message": message, "hresult": hresult, "data": data},
+    }
+
+
 def error_response(
     status_code: int,
     message: str,
@@ -28,15 +40,20 @@ def error_response(
     field: str | None = None,
     headers: dict | None = None,
 ) -> Response:
-    data = {"field": field} if field else {}
-    body = {
-        "status": 1,
-        "statusCode": status_code,
-        "error": {"message": message, "hresult": hresult, "data": data},
-    }
+    body = error_body(status_code, message, hresult=hresult, field=field)
     response = Response(body, status=status_code, headers=headers)
     setattr(response, ENVELOPE_MARK, True)
     return response
+
+
+def error_http_response(
+    status_code: int, message: str, *, hresult: int, headers: dict | None = None
+) -> HttpResponse:
+    """The error envelope as JSON, outside DRF (for middleware that answers before a view)."""
+    body = error_body(status_code, message, hresult=hresult)
+    return HttpResponse(
+        orjson.dumps(body), status=status_code, content_type="application/json", headers=headers
+    )
 
 
 def _first_validation_message(detail, prefix: str = "") -> tuple[str, str | None]:
@@ -84,6 +101,11 @@ def envelope_exception_handler(exc, context):
             hresult=HRESULT_HTTP,
             headers={"WWW-Authenticate": challenge or 'Bearer realm="api"'},
         )
+    if isinstance(exc, RequestDataTooBig):
+        return error_response(413, too_big_message(), hresult=HRESULT_ARGUMENT)
+    if isinstance(exc, SuspiciousOperation):
+        # e.g. more than DATA_UPLOAD_MAX_NUMBER_FIELDS form fields (TooManyFieldsSent)
+        return error_response(400, f"Malformed request: {exc}", hresult=HRESULT_ARGUMENT)
     if isinstance(exc, exceptions.ParseError):
         return error_response(
             400, f"Malformed request body: {exc.detail}", hresult=HRESULT_ARGUMENT
@@ -102,6 +124,13 @@ def envelope_exception_handler(exc, context):
     logger.exception("Unhandled API error", exc_info=exc)
     return error_response(
         status.HTTP_500_INTERNAL_SERVER_ERROR, "Server error", hresult=HRESULT_HTTP
+    )
+
+
+def too_big_message() -> str:
+    return (
+        f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes "
+        "(DATA_UPLOAD_MAX_MEMORY_SIZE)."
     )
 
 

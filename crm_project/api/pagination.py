@@ -10,6 +10,10 @@ from django.db.models import BooleanField, F, Func, Q
 from core.errors import InvalidInput
 
 MAX_PAGE = 1000
+# The largest startIndex (and board `offset`) taken: a 32-bit count of rows, far beyond any
+# list, and far inside what SQLite and PostgreSQL take as OFFSET (a 64-bit integer, past
+# which the database raises instead of answering an empty page).
+MAX_START_INDEX = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,10 @@ class PageRequest:
         count = params.integer("count") or MAX_PAGE
         if start < 0:
             raise InvalidInput("startIndex cannot be negative.", field="startIndex")
+        if start > MAX_START_INDEX:
+            raise InvalidInput(
+                f"startIndex cannot be larger than {MAX_START_INDEX}.", field="startIndex"
+            )
         if count < 0:
             raise InvalidInput("count cannot be negative.", field="count")
         return cls(start_index=start, count=min(count, MAX_PAGE))

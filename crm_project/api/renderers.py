@@ -3,6 +3,7 @@
 Views return the payload (`Response(data)`); list views attach paging facts as
 `response.envelope_meta`. Error responses built by the exception handler are already envelopes."""
 
+import re
 from decimal import Decimal
 from io import StringIO
 
@@ -13,6 +14,14 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework_xml.renderers import XMLRenderer
 
 ENVELOPE_MARK = "_is_envelope"
+# Characters XML 1.0 cannot carry, even escaped. Input refuses them (binding.check_text); a
+# value stored before that, or by another way in, is written as U+FFFD so the answer stays
+# well-formed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value) -> str:
+    return _NOT_XML.sub("\ufffd", force_str(value))
 
 
 def envelope(data, *, status_code: int, meta: dict | None = None) -> dict:
@@ -87,6 +96,7 @@ class EnvelopeXMLRenderer(XMLRenderer):
 
     def _write_members(self, xml, mapping: dict) -> None:
         for key, value in mapping.items():
+            key = _xml_name(key)
             if isinstance(value, list):
                 for item in value:
                     self._element(xml, key, item)
@@ -105,5 +115,15 @@ class EnvelopeXMLRenderer(XMLRenderer):
         elif isinstance(value, Decimal):
             xml.characters(force_str(_default(value)))
         elif value is not None:
-            xml.characters(force_str(value))
+            xml.characters(_xml_text(value))
         xml.endElement(name)
+
+
+_XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*\Z")
+
+
+def _xml_name(key) -> str:
+    """Member names are our own identifiers; a key that is no XML name (custom field maps
+    keyed by id, say) becomes `item`."""
+    key = str(key)
+    return key if _XML_NAME.match(key) and not key.lower().startswith("xml") else "item"
