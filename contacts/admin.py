@@ -1,17 +1,89 @@
-from django.contrib import admin
-from guardian.admin import GuardedModelAdmin
+"""Admin of the contacts. Every write goes through the contact services (core/admin_services.py):
+create (person or company), change (with its custom field values and access list, with the
+access rules and notifications), delete. The access list is edited on the change form."""
 
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
+
+from accounts.models import User
+from contacts.forms import SERVICE_FIELDS
 from contacts.models import Contact, ContactCustomFieldValue
+from contacts.selectors import contact_access_user_ids
+from contacts.services import (
+    COMMON_FIELDS,
+    COMPANY_FIELDS,
+    PERSON_FIELDS,
+    contact_create_company,
+    contact_create_person,
+    contact_delete,
+    contact_update,
+)
+from core.admin_services import ServiceModelAdmin, custom_values_from_formsets
+from core.forms import HIDDEN_FIELDS, VersionedFormMixin
+from core.models import EntityType, Tag
 
 
 class ContactCustomFieldValueInline(admin.TabularInline):
+    """Saved by `ContactAdmin` through the service (`custom_fields=`), which checks and
+    normalizes the values as the API does."""
+
     model = ContactCustomFieldValue
     extra = 0
     autocomplete_fields = ("field",)
 
 
+class ContactAdminForm(VersionedFormMixin, forms.ModelForm):
+    access_list = forms.ModelMultipleChoiceField(
+        label="People with access",
+        queryset=User.objects.none(),
+        required=False,
+        widget=FilteredSelectMultiple("people", is_stacked=False),
+        help_text="Private contacts only. The creator and administrators always have access; "
+        "you are added when you change the list.",
+    )
+    notify = forms.BooleanField(label="E-mail the people added", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    read_values = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Contact
+        fields = (
+            "is_company",
+            "first_name",
+            "last_name",
+            "job_title",
+            "company",
+            "company_name",
+            "about",
+            "industry",
+            "email",
+            "phone",
+            "currency",
+            "share_type",
+            "tags",
+            "is_private",
+        )
+
+    def __init__(self, *args, read_values=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["access_list"].queryset = User.objects.filter(is_active=True)
+        if "tags" in self.fields:
+            self.fields["tags"].queryset = Tag.objects.filter(entity_type=EntityType.CONTACT)
+        if self.instance.pk is None:
+            self.drop_versioning()
+            return
+        self.initial.setdefault("access_list", sorted(contact_access_user_ids(self.instance)))
+        shown = {name: self.initial.get(name) for name in self.fields if name not in HIDDEN_FIELDS}
+        shown.pop("notify", None)
+        self.setup_versioning(
+            version=self.instance.version, read_values=shown if read_values is None else read_values
+        )
+
+
 @admin.register(Contact)
-class ContactAdmin(GuardedModelAdmin):
+class ContactAdmin(ServiceModelAdmin):
+    form = ContactAdminForm
     list_display = (
         "display_name",
         "is_company",
@@ -24,11 +96,76 @@ class ContactAdmin(GuardedModelAdmin):
     )
     list_filter = ("is_company", "is_private", "share_type", "tags")
     search_fields = ("first_name", "last_name", "company_name", "email", "phone")
-    autocomplete_fields = ("company", "currency", "tags", "created_by")
+    autocomplete_fields = ("company", "currency", "tags")
     list_select_related = ("company", "created_by")
     inlines = [ContactCustomFieldValueInline]
     date_hierarchy = "created_at"
+    service_fields = {**SERVICE_FIELDS, "jobTitle": "job_title", "shareType": "share_type"}
+    fieldsets = (
+        (None, {"fields": ("is_company",)}),
+        ("Person", {"fields": ("first_name", "last_name", "job_title", "company")}),
+        ("Company", {"fields": ("company_name",)}),
+        (
+            "Details",
+            {"fields": ("email", "phone", "industry", "currency", "about", "tags", "share_type")},
+        ),
+        ("Sharing", {"fields": ("is_private", "access_list", "notify")}),
+        ("Record", {"fields": ("created_by", "created_at", "updated_at")}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return (*fieldsets, (None, {"fields": HIDDEN_FIELDS, "classes": ("hidden",)}))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ("created_by", "created_at", "updated_at")
+        return ("is_company", *readonly) if obj is not None else readonly
 
     @admin.display(description="name", ordering="company_name")
     def display_name(self, obj):
         return obj.display_name
+
+    # -- writes through the services -------------------------------------------------------------
+
+    @staticmethod
+    def _value(form, name):
+        value = form.cleaned_data.get(name)
+        if name == "tags":
+            return [tag.title for tag in value or []]
+        if name == "access_list":
+            return list(value or [])
+        return value
+
+    def service_save(self, request, form, formsets, change):
+        is_company = form.instance.is_company if change else form.cleaned_data.get("is_company")
+        allowed = (COMPANY_FIELDS if is_company else PERSON_FIELDS) | COMMON_FIELDS | {"tags"}
+        names = [name for name in form.fields if name in allowed]
+        custom_values = custom_values_from_formsets(formsets, ContactCustomFieldValue)
+        if not change:
+            create = contact_create_company if is_company else contact_create_person
+            return create(
+                created_by=request.user,
+                custom_fields=custom_values,
+                is_private=bool(form.cleaned_data.get("is_private")),
+                access_list=self._value(form, "access_list"),
+                notify=bool(form.cleaned_data.get("notify")),
+                **{name: self._value(form, name) for name in names},
+            )
+        changes = {name: self._value(form, name) for name in names if name in form.changed_data}
+        if custom_values:
+            changes["custom_fields"] = custom_values
+        if {"is_private", "access_list"} & set(form.changed_data):
+            changes["is_private"] = bool(form.cleaned_data.get("is_private"))
+            changes["access_list"] = self._value(form, "access_list")
+            changes["notify"] = bool(form.cleaned_data.get("notify"))
+        return contact_update(
+            contact=form.instance,
+            updated_by=request.user,
+            expected_version=form.cleaned_data.get("version"),
+            **changes,
+        )
+
+    def service_delete(self, request, obj):
+        contact_delete(contact=obj, deleted_by=request.user)

@@ -77,13 +77,13 @@ class ContactForm(forms.Form):
         self.user = user
         self.contact = contact
         if contact is not None and "initial" not in kwargs:
-            kwargs["initial"] = self.initial_from(contact)
+            kwargs["initial"] = self.initial_from(contact, user=user)
         super().__init__(*args, **kwargs)
+        # only the companies this user may read: a hidden company is neither shown nor offered,
+        # and stays the person's company when the form is saved (the field starts without it)
         companies = contact_list_visible_to(user=user).filter(is_company=True)
         if contact is not None:
             companies = companies.exclude(pk=contact.pk)
-            if contact.company_id:
-                companies = companies | Contact.objects.filter(pk=contact.company_id)
             self.fields["kind"].disabled = True
             can_share = user.is_crm_admin or contact.created_by_id == user.pk
             if not can_share:
@@ -95,7 +95,9 @@ class ContactForm(forms.Form):
             self.fields["access_list"].queryset = user_list_active().exclude(pk=user.pk)
 
     @staticmethod
-    def initial_from(contact: Contact) -> dict:
+    def initial_from(contact: Contact, *, user) -> dict:
+        """The form's values for `contact` as `user` sees it: a company `user` may not read is
+        left out, as the API renders it (null)."""
         from contacts.selectors import contact_access_user_ids
 
         return {
@@ -105,7 +107,12 @@ class ContactForm(forms.Form):
                 for name in ("first_name", "last_name", "job_title", "company_name")
             },
             **{name: getattr(contact, name) for name in ("email", "phone", "industry", "about")},
-            "company": contact.company_id,
+            "company": (
+                contact.company_id
+                if contact.company_id
+                and contact_list_visible_to(user=user).filter(pk=contact.company_id).exists()
+                else None
+            ),
             "currency": contact.currency_id,
             "tags": ", ".join(tag.title for tag in contact.tags.all()),
             "is_private": contact.is_private,

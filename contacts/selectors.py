@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 
 from contacts.models import Contact, ContactUserObjectPermission
 from core.access import access_list_user_ids, visible_q
@@ -14,6 +14,41 @@ def contact_list_visible_to(*, user) -> QuerySet[Contact]:
     if user.is_crm_admin:
         return contacts
     return contacts.filter(visible_q(ContactUserObjectPermission, Contact, user, "created_by"))
+
+
+def contact_visible_q(*, user, through: str) -> Q:
+    """The rule of `contact_list_visible_to` over the relation `through` (e.g. "contact" or
+    "company") of another model, as one SQL condition: true where the related contact exists
+    and `user` may read it, false where it is hidden or there is none. Use it to show, count
+    or match a related contact only as the API shows it, without a query per row."""
+    exists = Q(**{f"{through}__isnull": False})
+    if not (user and user.is_authenticated and user.is_active):
+        return exists & Q(**{f"{through}__isnull": True})  # never true
+    if user.is_crm_admin:
+        return exists
+    return _through(visible_q(ContactUserObjectPermission, Contact, user, "created_by"), through)
+
+
+def _through(condition: Q, prefix: str) -> Q:
+    """`condition` (over Contact) with every lookup reached through `prefix`."""
+    moved = Q()
+    moved.connector, moved.negated = condition.connector, condition.negated
+    moved.children = [
+        _through(child, prefix) if isinstance(child, Q) else (f"{prefix}__{child[0]}", child[1])
+        for child in condition.children
+    ]
+    return moved
+
+
+def contact_with_company_shown(queryset: QuerySet[Contact], *, user) -> QuerySet[Contact]:
+    """`company_shown`: whether the person's company exists and `user` may read it, in the
+    same query. A page shows `contact.company` only where it holds, as the API renders a
+    hidden company as null."""
+    return queryset.annotate(
+        company_shown=ExpressionWrapper(
+            contact_visible_q(user=user, through="company"), output_field=BooleanField()
+        )
+    )
 
 
 def contact_get_visible(*, user, contact_id: int) -> Contact:

@@ -12,7 +12,9 @@ from contacts.forms import SERVICE_FIELDS, ContactForm, ContactSearchForm
 from contacts.selectors import (
     contact_can_edit,
     contact_get_visible,
+    contact_list_visible_to,
     contact_search,
+    contact_with_company_shown,
 )
 from contacts.services import (
     contact_create_company,
@@ -42,7 +44,10 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     data = getattr(form, "cleaned_data", {})
     kind = {"person": False, "company": True}.get(data.get("kind") or "")
     contacts = (
-        contact_search(user=request.user, text=data.get("q") or "", is_company=kind)
+        contact_with_company_shown(
+            contact_search(user=request.user, text=data.get("q") or "", is_company=kind),
+            user=request.user,
+        )
         .select_related("company")
         .order_by("company_name", "last_name", "first_name", "id")
     )
@@ -59,12 +64,23 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("stage", "bid_currency", "responsible")
         .order_by("stage__sort_order", "expected_close_date", "id")
     )
-    persons = contact.persons.all() if contact.is_company else []
+    # only the people and the company this user may read, as the API shows them
+    persons = (
+        contact_list_visible_to(user=request.user).filter(company=contact)
+        if contact.is_company
+        else []
+    )
+    company = (
+        contact_list_visible_to(user=request.user).filter(pk=contact.company_id).first()
+        if contact.company_id
+        else None
+    )
     return render(
         request,
         "contacts/contact_detail.html",
         {
             "contact": contact,
+            "company": company,
             "opportunities": opportunities,
             "persons": persons,
             "can_edit": contact_can_edit(user=request.user, contact=contact),

@@ -30,7 +30,7 @@ def plain_value(value):
     if isinstance(value, Model):
         return value.pk
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple, set)) or hasattr(value, "model"):  # querysets too
@@ -82,25 +82,24 @@ def display_value(field: forms.Field, value) -> str:
     return _quoted(str(value))
 
 
-class VersionedForm(forms.Form):
-    """Base of the edit forms: call `setup_versioning` at the end of `__init__` when editing,
-    `drop_versioning` when creating."""
+class VersionedFormMixin:
+    """For edit forms (plain and model forms): call `setup_versioning` at the end of
+    `__init__` when editing an existing record; it adds the two hidden fields."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    read_values = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def drop_versioning(self) -> None:
-        for name in HIDDEN_FIELDS:
-            self.fields.pop(name, None)
+    read_plain: dict = {}
 
     def setup_versioning(self, *, version: int, read_values: dict) -> None:
         """`read_values`: the form's initial values for the record as it stands at `version`
         (what the user is shown). On a bound form, the values the user was shown come back
         from the hidden field and become the initial values `changed_data` compares with."""
-        self.fields["version"].initial = version
+        self.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, min_value=1, initial=version
+        )
         self.read_plain = plain_values(read_values)
-        self.fields["read_values"].initial = signing.dumps(
-            self.read_plain, salt=READ_VALUES_SALT, compress=True
+        self.fields["read_values"] = forms.CharField(
+            widget=forms.HiddenInput,
+            required=False,
+            initial=signing.dumps(self.read_plain, salt=READ_VALUES_SALT, compress=True),
         )
         if not self.is_bound:
             return
@@ -112,6 +111,20 @@ class VersionedForm(forms.Form):
         if isinstance(shown, dict):
             self.read_plain = shown
             self.initial = {**self.initial, **self._typed(shown)}
+
+    def drop_versioning(self) -> None:
+        """A create form: nothing to compare with (kept for symmetry with setup)."""
+        for name in HIDDEN_FIELDS:
+            self.fields.pop(name, None)
+
+    @property
+    def posted_version(self) -> int | None:
+        """The version in the submitted data, before cleaning (None when absent or bad)."""
+        raw = self.data.get(self.add_prefix("version")) if self.is_bound else None
+        try:
+            return int(raw) if raw not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
 
     def _typed(self, plain: dict) -> dict:
         """Plain values back to what the fields take as initial values."""
@@ -160,3 +173,7 @@ class VersionedForm(forms.Form):
                 line += f" (you entered {display_value(field, kept_plain[name])}, kept below)"
             lines.append(line)
         return lines
+
+
+class VersionedForm(VersionedFormMixin, forms.Form):
+    """A plain edit form with the version rule."""

@@ -1,15 +1,20 @@
-"""Admin of the pipeline. Opportunities use guardian's object-permission admin (the "Object
-permissions" button edits the access list of a private opportunity). Saving an opportunity goes
-through the services' stage rules: a stage change records its history, takes the stage's
-probability (unless the admin typed one) and sets or clears the actual close date."""
+"""Admin of the pipeline. Every write goes through the services, as on every other surface
+(core/admin_services.py): creating, changing (stage rules and history, the responsible rule,
+access with its notifications), the inlines (participants, custom field values), deleting one
+or many, and the stages (create, update, reorder, delete). The access list of a private
+opportunity is edited on its change form, through `opportunity_update`'s access rules."""
 
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.html import format_html
-from guardian.admin import GuardedModelAdmin
 
-from core.errors import DomainError
+from accounts.models import User
+from core.admin_services import ServiceModelAdmin, custom_values_from_formsets
+from core.forms import HIDDEN_FIELDS, VersionedFormMixin
+from core.models import CustomFieldDefinition, EntityType, Tag
+from opportunities.forms import SERVICE_FIELDS
 from opportunities.models import (
     LeadSource,
     Opportunity,
@@ -19,15 +24,34 @@ from opportunities.models import (
     Stage,
     StageChange,
 )
+from opportunities.selectors import opportunity_access_user_ids, stage_list
 from opportunities.services import (
-    _apply_close_date_rule,
-    _record_stage_change,
+    SCALAR_FIELDS,
+    opportunity_create,
+    opportunity_delete,
+    opportunity_delete_many,
     opportunity_update,
+    stage_create,
+    stage_delete,
+    stage_reorder,
+    stage_update,
+)
+
+STAGE_FIELDS = (
+    "title",
+    "description",
+    "color",
+    "success_probability",
+    "stage_type",
+    "days_before_warning",
 )
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(ServiceModelAdmin):
+    """Stages through `stage_create` / `stage_update` / `stage_delete`; a changed sort order
+    (on the form or in the list) through `stage_reorder`."""
+
     list_display = (
         "title",
         "colour",
@@ -51,6 +75,7 @@ class StageAdmin(admin.ModelAdmin):
         "stage_type",
         "days_before_warning",
     )
+    service_fields = {"successProbability": "success_probability", "stageType": "stage_type"}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(number=Count("opportunities"))
@@ -68,8 +93,36 @@ class StageAdmin(admin.ModelAdmin):
     def opportunity_count(self, obj):
         return obj.number
 
+    def service_save(self, request, form, formsets, change):
+        data = form.cleaned_data
+        values = {name: data[name] for name in STAGE_FIELDS if name in form.fields}
+        if change:
+            changed = {name: values[name] for name in values if name in form.changed_data}
+            stage = stage_update(stage=form.instance, updated_by=request.user, **changed)
+        else:
+            stage = stage_create(created_by=request.user, **values)
+        if "sort_order" in form.fields and (not change or "sort_order" in form.changed_data):
+            self._move(request, stage, data["sort_order"])
+            stage.refresh_from_db()
+        return stage
+
+    @staticmethod
+    def _move(request, stage: Stage, sort_order: int) -> None:
+        """Put `stage` before the others from its new sort order on (their order kept),
+        through `stage_reorder`, which numbers them all again from 0."""
+        others = [s for s in stage_list() if s.pk != stage.pk]
+        position = sum(1 for s in others if s.sort_order < sort_order)
+        ids = [s.pk for s in others]
+        ids.insert(position, stage.pk)
+        stage_reorder(stage_ids=ids, reordered_by=request.user)
+
+    def service_delete(self, request, obj):
+        stage_delete(stage=obj, deleted_by=request.user)
+
 
 class SortedListAdmin(admin.ModelAdmin):
+    """Lead sources and statuses: plain lists without rules (no service owns them)."""
+
     list_display = ("title", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
     list_filter = ("is_active",)
@@ -82,6 +135,8 @@ admin.site.register(OpportunityStatus, SortedListAdmin)
 
 
 class OpportunityMemberInline(admin.TabularInline):
+    """Saved by `OpportunityAdmin` through the service (`members=`), not by the formset."""
+
     model = OpportunityMember
     extra = 0
     autocomplete_fields = ("contact",)
@@ -89,10 +144,19 @@ class OpportunityMemberInline(admin.TabularInline):
 
 
 class OpportunityCustomFieldValueInline(admin.TabularInline):
+    """Saved by `OpportunityAdmin` through the service (`custom_fields=`), which checks and
+    normalizes the values as the API does."""
+
     model = OpportunityCustomFieldValue
     extra = 0
-    autocomplete_fields = ("field",)
     verbose_name = "custom field value"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "field":
+            kwargs["queryset"] = CustomFieldDefinition.objects.filter(
+                entity_type=EntityType.OPPORTUNITY
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class StageChangeInline(admin.TabularInline):
@@ -108,8 +172,79 @@ class StageChangeInline(admin.TabularInline):
         return False
 
 
+class OpportunityAdminForm(VersionedFormMixin, forms.ModelForm):
+    """The opportunity's fields, its access list (instead of guardian's object-permission
+    pages, which wrote the permission rows directly) and, on a change form, the version it
+    was read at."""
+
+    access_list = forms.ModelMultipleChoiceField(
+        label="People with access",
+        queryset=User.objects.none(),
+        required=False,
+        widget=FilteredSelectMultiple("people", is_stacked=False),
+        help_text="Private opportunities only. The creator, the responsible person and "
+        "administrators always have access; you are added when you change the list.",
+    )
+    notify = forms.BooleanField(label="E-mail the people added", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    read_values = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Opportunity
+        fields = (
+            "title",
+            "description",
+            "stage",
+            "success_probability",
+            "bid_value",
+            "bid_currency",
+            "bid_type",
+            "per_period_value",
+            "one_time_revenue",
+            "recurring_revenue",
+            "contract_months",
+            "contact",
+            "customer",
+            "responsible",
+            "owner",
+            "expected_close_date",
+            "source",
+            "status",
+            "tags",
+            "is_private",
+        )
+
+    def __init__(self, *args, read_values=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["access_list"].queryset = User.objects.filter(is_active=True)
+        if "tags" in self.fields:
+            self.fields["tags"].queryset = Tag.objects.filter(entity_type=EntityType.OPPORTUNITY)
+        if self.instance.pk is None:
+            self.drop_versioning()
+            return
+        self.initial.setdefault("access_list", sorted(opportunity_access_user_ids(self.instance)))
+        shown = {name: self.initial.get(name) for name in self.fields if name not in HIDDEN_FIELDS}
+        shown.pop("notify", None)
+        self.setup_versioning(
+            version=self.instance.version, read_values=shown if read_values is None else read_values
+        )
+
+
+RELATIONS = (
+    "stage",
+    "bid_currency",
+    "contact",
+    "customer",
+    "responsible",
+    "owner",
+    "source",
+    "status",
+)
+
+
 @admin.register(Opportunity)
-class OpportunityAdmin(GuardedModelAdmin):
+class OpportunityAdmin(ServiceModelAdmin):
+    form = OpportunityAdminForm
     list_display = (
         "title",
         "stage",
@@ -143,13 +278,18 @@ class OpportunityAdmin(GuardedModelAdmin):
         "customer",
         "responsible",
         "owner",
-        "created_by",
         "bid_currency",
         "tags",
     )
     list_select_related = ("stage", "bid_currency", "responsible")
     date_hierarchy = "created_at"
-    readonly_fields = ("stage_entered_at", "actual_close_date", "created_at", "updated_at")
+    readonly_fields = (
+        "stage_entered_at",
+        "actual_close_date",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
     inlines = [OpportunityMemberInline, OpportunityCustomFieldValueInline, StageChangeInline]
     fieldsets = (
         (None, {"fields": ("title", "description", "stage", "success_probability")}),
@@ -176,12 +316,19 @@ class OpportunityAdmin(GuardedModelAdmin):
                     "stage_entered_at",
                     ("source", "status"),
                     "tags",
-                    "is_private",
                     ("created_at", "updated_at"),
                 )
             },
         ),
+        ("Sharing", {"fields": ("is_private", "access_list", "notify")}),
     )
+    service_fields = {**SERVICE_FIELDS, "actualCloseDate": "actual_close_date"}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return (*fieldsets, (None, {"fields": HIDDEN_FIELDS, "classes": ("hidden",)}))
 
     @admin.display(description="amount", ordering="bid_value")
     def amount(self, obj):
@@ -191,39 +338,72 @@ class OpportunityAdmin(GuardedModelAdmin):
     def weighted(self, obj):
         return f"{obj.weighted_amount:,.2f} {obj.bid_currency_id}"
 
-    def save_model(self, request, obj, form, change):
-        now = timezone.now()
+    # -- writes through the services -------------------------------------------------------------
+
+    @staticmethod
+    def _value(form, name):
+        value = form.cleaned_data.get(name)
+        if name == "tags":
+            return [tag.title for tag in value or []]
+        if name == "access_list":
+            return list(value or [])
+        return value
+
+    @staticmethod
+    def _members(formsets):
+        for formset in formsets:
+            if formset.model is OpportunityMember:
+                if not formset.has_changed():
+                    return None
+                return [
+                    row.cleaned_data["contact"]
+                    for row in formset.forms
+                    if row.cleaned_data.get("contact") and not row.cleaned_data.get("DELETE")
+                ]
+        return None
+
+    def service_save(self, request, form, formsets, change):
+        fields = [n for n in (*SCALAR_FIELDS, *RELATIONS, "tags") if n in form.fields]
+        members = self._members(formsets)
+        custom_values = custom_values_from_formsets(formsets, OpportunityCustomFieldValue)
         if not change:
-            obj.created_by = obj.created_by or request.user
-            obj.owner = obj.owner or obj.created_by
-            obj.created_at = obj.updated_at = obj.stage_entered_at = now
+            values = {name: self._value(form, name) for name in fields}
             if "success_probability" not in form.changed_data:
-                obj.success_probability = obj.stage.success_probability
-            _apply_close_date_rule(obj, obj.stage, explicit_close=False)
-            super().save_model(request, obj, form, change)
-            _record_stage_change(
-                obj, from_stage_id=None, to_stage=obj.stage, changed_by=request.user, at=now
+                values.pop("success_probability", None)  # the stage's
+            return opportunity_create(
+                created_by=request.user,
+                members=members or [],
+                custom_fields=custom_values,
+                is_private=bool(form.cleaned_data.get("is_private")),
+                access_list=self._value(form, "access_list"),
+                notify=bool(form.cleaned_data.get("notify")),
+                **values,
             )
-            return
-        if "stage" not in form.changed_data:
-            obj.updated_at = now
-            super().save_model(request, obj, form, change)
-            return
-        # Save the other fields, then change the stage through the service's rules.
-        new_stage = obj.stage
-        obj.stage_id = form.initial["stage"]
-        obj.stage = Stage.objects.get(pk=form.initial["stage"])
-        super().save_model(request, obj, form, change)
-        changes = {"stage": new_stage}
-        if "success_probability" in form.changed_data:
-            changes["success_probability"] = form.cleaned_data["success_probability"]
-        try:
-            updated = opportunity_update(opportunity=obj, updated_by=request.user, **changes)
-        except DomainError as exc:
-            self.message_user(request, f"The stage was not changed: {exc.message}", messages.ERROR)
-            return
-        for name in ("stage", "stage_entered_at", "success_probability", "actual_close_date"):
-            setattr(obj, name, getattr(updated, name))
+        changes = {name: self._value(form, name) for name in fields if name in form.changed_data}
+        if members is not None:
+            changes["members"] = members
+        if custom_values:
+            changes["custom_fields"] = custom_values
+        if {"is_private", "access_list"} & set(form.changed_data):
+            changes["is_private"] = bool(form.cleaned_data.get("is_private"))
+            changes["access_list"] = self._value(form, "access_list")
+            changes["notify"] = bool(form.cleaned_data.get("notify"))
+        return opportunity_update(
+            opportunity=form.instance,
+            updated_by=request.user,
+            expected_version=form.cleaned_data.get("version"),
+            **changes,
+        )
+
+    def service_delete(self, request, obj):
+        opportunity_delete(opportunity=obj, deleted_by=request.user)
+
+    def service_delete_many(self, request, queryset):
+        opportunity_delete_many(
+            opportunity_ids=list(queryset.values_list("pk", flat=True)),
+            deleted_by=request.user,
+            skip_unavailable=True,
+        )
 
 
 @admin.register(StageChange)
@@ -240,4 +420,7 @@ class StageChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -104,6 +104,7 @@ def board_queryset(*, user, filters: BoardFilters, stages=None) -> QuerySet[Oppo
     """The opportunities on `user`'s board under `filters`: visibility first, then filters."""
     return opportunity_filter(
         opportunity_list_visible_to(user=user),
+        user=user,
         text=filters.text,
         responsible=filters.responsible,
         contact=filters.contact,
@@ -220,6 +221,7 @@ def board_build(*, user, filters: BoardFilters, per_column: int = CARDS_PER_COLU
     totals = stage_totals_in_base(queryset, base=base, rows=rows)
     cards = opportunity_board_cards(
         queryset,
+        user=user,
         stage_ids=[stage.pk for stage in stages],
         per_column=per_column,
         searching=bool(filters.text),
@@ -244,7 +246,9 @@ def board_column_page(
 ) -> tuple[list[Opportunity], int]:
     """The next cards of one column ("load more") and how many remain after them."""
     queryset = board_queryset(user=user, filters=filters)
-    cards = opportunity_column_cards(queryset, stage_id=stage.pk, offset=offset, limit=limit)
+    cards = opportunity_column_cards(
+        queryset, user=user, stage_id=stage.pk, offset=offset, limit=limit
+    )
     board_prepare_cards(cards, user=user)
     remaining = max(queryset.filter(stage=stage).count() - offset - len(cards), 0)
     return cards, remaining

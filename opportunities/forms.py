@@ -343,18 +343,15 @@ class OpportunityForm(forms.Form):
         self.user = user
         self.opportunity = opportunity
         if opportunity is not None and "initial" not in kwargs:
-            kwargs["initial"] = self.initial_from(opportunity)
+            kwargs["initial"] = self.initial_from(opportunity, user=user)
         super().__init__(*args, **kwargs)
         users = user_list_active()
-        contacts = contact_list_visible_to(user=user)
-        if opportunity is not None:
-            # keep the current contacts selectable even when this user may not see them
-            current = {opportunity.contact_id, opportunity.customer_id} - {None}
-            current |= {member.pk for member in opportunity.members.all()}
-            from contacts.models import Contact
-
-            contacts = Contact.objects.filter(Q(pk__in=contacts.values("pk")) | Q(pk__in=current))
-        contacts = contacts.order_by("company_name", "last_name", "first_name", "id")
+        # only the contacts this user may read: a hidden contact, customer or member is neither
+        # shown nor offered, and stays linked when the form is saved (the fields start without
+        # it, so it is never a change; the service keeps the members the user cannot see)
+        contacts = contact_list_visible_to(user=user).order_by(
+            "company_name", "last_name", "first_name", "id"
+        )
         self.fields["stage"].queryset = stage_list()
         self.fields["bid_currency"].queryset = Currency.objects.order_by("abbreviation")
         self.fields["contact"].queryset = contacts
@@ -386,7 +383,20 @@ class OpportunityForm(forms.Form):
                 self.fields[f"cf_{definition.pk}"] = form_field
 
     @staticmethod
-    def initial_from(opportunity: Opportunity) -> dict:
+    def initial_from(opportunity: Opportunity, *, user) -> dict:
+        """The form's values for `opportunity` as `user` sees it: contacts `user` may not read
+        are left out, as the API renders them (null, or absent from the members)."""
+        members = [m.pk for m in opportunity.members.all()]
+        linked = {opportunity.contact_id, opportunity.customer_id, *members} - {None}
+        shown = (
+            set(
+                contact_list_visible_to(user=user)
+                .filter(pk__in=linked)
+                .values_list("pk", flat=True)
+            )
+            if linked
+            else set()
+        )
         initial = {
             name: getattr(opportunity, name)
             for name in (
@@ -404,9 +414,9 @@ class OpportunityForm(forms.Form):
         initial.update(
             stage=opportunity.stage_id,
             bid_currency=opportunity.bid_currency_id,
-            contact=opportunity.contact_id,
-            customer=opportunity.customer_id,
-            members=[m.pk for m in opportunity.members.all()],
+            contact=opportunity.contact_id if opportunity.contact_id in shown else None,
+            customer=opportunity.customer_id if opportunity.customer_id in shown else None,
+            members=[pk for pk in members if pk in shown],
             responsible=opportunity.responsible_id,
             owner=opportunity.owner_id,
             source=opportunity.source_id,

@@ -3,10 +3,23 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Window,
+)
 from django.db.models.functions import Lower, RowNumber
 from django.utils import timezone
 
+from contacts.selectors import contact_list_visible_to, contact_visible_q
 from core.access import access_list_user_ids, visible_q
 from core.models import CustomFieldDefinition, EntityType, FieldType, Tag
 from opportunities.errors import OpportunityNotFound, StageNotFound
@@ -55,36 +68,62 @@ def opportunity_get_visible(*, user, opportunity_id: int) -> Opportunity:
     return opportunity
 
 
-def opportunity_with_related(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    """Everything a full rendering needs, in a constant number of queries per page."""
-    return queryset.select_related(
-        "stage",
-        "bid_currency",
-        "contact",
-        "contact__currency",
-        "customer",
-        "responsible",
-        "created_by",
-        "owner",
-        "source",
-        "status",
-    ).prefetch_related(
-        "members",
-        "members__currency",
-        "tags",
-        Prefetch(
-            "custom_values",
-            queryset=OpportunityCustomFieldValue.objects.select_related("field").order_by(
-                "field__position", "field_id"
-            ),
+def opportunity_with_contacts_shown(
+    queryset: QuerySet[Opportunity], *, user
+) -> QuerySet[Opportunity]:
+    """`contact_shown` and `customer_shown`: whether the contact and the customer exist and
+    `user` may read them, computed in the same query. A page shows `opportunity.contact` only
+    where `contact_shown` holds, as the API renders a hidden contact as null."""
+    return queryset.annotate(
+        contact_shown=ExpressionWrapper(
+            contact_visible_q(user=user, through="contact"), output_field=BooleanField()
         ),
-        Prefetch(
-            "opportunityuserobjectpermission_set",
-            queryset=OpportunityUserObjectPermission.objects.select_related("user").order_by(
-                "user_id"
-            ),
-            to_attr="access_permissions",
+        customer_shown=ExpressionWrapper(
+            contact_visible_q(user=user, through="customer"), output_field=BooleanField()
         ),
+    )
+
+
+def opportunity_with_related(queryset: QuerySet[Opportunity], *, user) -> QuerySet[Opportunity]:
+    """Everything a full rendering for `user` needs, in a constant number of queries per page.
+    The contacts `user` may not read are left out: `contact_shown`/`customer_shown` tell
+    whether to show the contact and the customer, `members_shown` holds the members `user`
+    may read (in Contact's order)."""
+    return (
+        opportunity_with_contacts_shown(queryset, user=user)
+        .select_related(
+            "stage",
+            "bid_currency",
+            "contact",
+            "contact__currency",
+            "customer",
+            "responsible",
+            "created_by",
+            "owner",
+            "source",
+            "status",
+        )
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=contact_list_visible_to(user=user).select_related("currency"),
+                to_attr="members_shown",
+            ),
+            "tags",
+            Prefetch(
+                "custom_values",
+                queryset=OpportunityCustomFieldValue.objects.select_related("field").order_by(
+                    "field__position", "field_id"
+                ),
+            ),
+            Prefetch(
+                "opportunityuserobjectpermission_set",
+                queryset=OpportunityUserObjectPermission.objects.select_related("user").order_by(
+                    "user_id"
+                ),
+                to_attr="access_permissions",
+            ),
+        )
     )
 
 
@@ -186,8 +225,15 @@ def stage_list() -> QuerySet[Stage]:
     return Stage.objects.order_by("sort_order", "id")
 
 
-def stage_list_with_counts() -> QuerySet[Stage]:
-    return stage_list().annotate(relative_items_count=Count("opportunities"))
+def stage_list_with_counts(*, user) -> QuerySet[Stage]:
+    """The stages with `relative_items_count`: how many opportunities `user` may see are in
+    each (private deals of others are not counted), in one aggregate query."""
+    if _is_signed_in(user) and user.is_crm_admin:
+        return stage_list().annotate(relative_items_count=Count("opportunities"))
+    visible_ids = opportunity_list_visible_to(user=user).values("pk")
+    return stage_list().annotate(
+        relative_items_count=Count("opportunities", filter=Q(opportunities__in=visible_ids))
+    )
 
 
 def stage_get(*, stage_id: int) -> Stage:
@@ -238,6 +284,7 @@ def opportunity_needs_attention_q(*, stages=None, now=None) -> Q:
 def opportunity_filter(
     queryset: QuerySet[Opportunity],
     *,
+    user,
     text: str = "",
     responsible=None,
     contact=None,
@@ -246,19 +293,24 @@ def opportunity_filter(
     needs_attention: bool = False,
     stages=None,
 ) -> QuerySet[Opportunity]:
-    """Narrow an already visible queryset by the board and list filters. Free text matches
-    the title, the description and the names of the contact and the customer."""
-    for word in (text or "").split():
-        queryset = queryset.filter(
-            Q(title__icontains=word)
-            | Q(description__icontains=word)
-            | Q(contact__first_name__icontains=word)
-            | Q(contact__last_name__icontains=word)
-            | Q(contact__company_name__icontains=word)
-            | Q(customer__first_name__icontains=word)
-            | Q(customer__last_name__icontains=word)
-            | Q(customer__company_name__icontains=word)
-        )
+    """Narrow a queryset already visible to `user` by the board and list filters. Free text
+    matches the title, the description and the names of the contact and the customer that
+    `user` may read (a hidden contact matches nothing, as it shows nothing)."""
+    words = (text or "").split()
+    if words:
+        shown = {
+            person: contact_visible_q(user=user, through=person)
+            for person in ("contact", "customer")
+        }
+    for word in words:
+        condition = Q(title__icontains=word) | Q(description__icontains=word)
+        for person, visible in shown.items():
+            condition |= visible & (
+                Q(**{f"{person}__first_name__icontains": word})
+                | Q(**{f"{person}__last_name__icontains": word})
+                | Q(**{f"{person}__company_name__icontains": word})
+            )
+        queryset = queryset.filter(condition)
     if responsible is not None:
         queryset = queryset.filter(responsible=responsible)
     if contact is not None:
@@ -285,14 +337,17 @@ CARD_COLUMNS = (
 )
 
 
-def opportunity_card_related(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    """What a board card shows, in a constant number of queries: the related rows and the
-    access lists (for the per-card edit right). Cards show no tags: none are fetched. Only the
+def opportunity_card_related(queryset: QuerySet[Opportunity], *, user) -> QuerySet[Opportunity]:
+    """What a board card shows `user`, in a constant number of queries: the related rows, the
+    access lists (for the per-card edit right) and whether the contact and the customer may
+    be shown (`opportunity_with_contacts_shown`, in the same query). Cards show no tags: none
+    are fetched. Only the
     columns cards use are read (`CARD_COLUMNS`): the full rows made Django build and parse
     about seven timestamps per card, a sixth of the cards query; a template reading another
     column costs a query per card, which the pinned board query counts would catch."""
     return (
-        queryset.select_related("stage", "bid_currency", "contact", "customer", "responsible")
+        opportunity_with_contacts_shown(queryset, user=user)
+        .select_related("stage", "bid_currency", "contact", "customer", "responsible")
         .only(*CARD_COLUMNS)
         .prefetch_related(
             Prefetch(
@@ -307,6 +362,7 @@ def opportunity_card_related(queryset: QuerySet[Opportunity]) -> QuerySet[Opport
 def opportunity_board_cards(
     queryset: QuerySet[Opportunity],
     *,
+    user,
     stage_ids: list[int],
     per_column: int,
     searching: bool = False,
@@ -336,7 +392,9 @@ def opportunity_board_cards(
             .values("pk")
         )
         cards = Opportunity.objects.filter(pk__in=numbered)
-        return list(opportunity_card_related(cards).order_by("stage_id", *BOARD_CARD_ORDER))
+        return list(
+            opportunity_card_related(cards, user=user).order_by("stage_id", *BOARD_CARD_ORDER)
+        )
     # each LIMIT sits in its own subquery: SQLite allows no LIMIT in the parts of a UNION
     firsts = [
         Opportunity.objects.filter(
@@ -350,15 +408,15 @@ def opportunity_board_cards(
     ]
     keys = firsts[0].union(*firsts[1:], all=True)
     cards = Opportunity.objects.filter(pk__in=keys)
-    return list(opportunity_card_related(cards).order_by("stage_id", *BOARD_CARD_ORDER))
+    return list(opportunity_card_related(cards, user=user).order_by("stage_id", *BOARD_CARD_ORDER))
 
 
 def opportunity_column_cards(
-    queryset: QuerySet[Opportunity], *, stage_id: int, offset: int, limit: int
+    queryset: QuerySet[Opportunity], *, user, stage_id: int, offset: int, limit: int
 ) -> list[Opportunity]:
     """One page of a single column, for "load more"."""
     page = queryset.filter(stage_id=stage_id).order_by(*BOARD_CARD_ORDER)[offset : offset + limit]
-    return list(opportunity_card_related(page))
+    return list(opportunity_card_related(page, user=user))
 
 
 def opportunity_list_tags() -> QuerySet[Tag]:
@@ -367,7 +425,7 @@ def opportunity_list_tags() -> QuerySet[Tag]:
 
 def opportunity_related_to_contact(*, user, contact) -> QuerySet[Opportunity]:
     """The opportunities `user` may see where `contact` is the contact, customer or member."""
-    return opportunity_filter(opportunity_list_visible_to(user=user), contact=contact)
+    return opportunity_filter(opportunity_list_visible_to(user=user), user=user, contact=contact)
 
 
 # -- tags and custom field values (API list routes) ----------------------------------------------

@@ -2,8 +2,8 @@
 the queryset helper that loads what it reads, and documentation-only serializers describing
 it and the request parameters for the OpenAPI schema.
 
-Use: `contact_shape(contact, ctx)` over rows from `contact_render_queryset(queryset)`; a page
-of contacts then costs a constant number of queries (the custom field headings are read once
+Use: `contact_shape(contact, ctx)` over rows from `contact_render_queryset(queryset, user=…)`;
+a page of contacts then costs a constant number of queries (the custom field headings are read once
 per RenderContext)."""
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
@@ -12,7 +12,11 @@ from rest_framework import serializers
 
 from contacts.api.shapes import contact_base_shape
 from contacts.models import Contact, ContactCustomFieldValue, ContactUserObjectPermission, ShareType
-from contacts.selectors import contact_is_visible_in_memory, contact_with_access
+from contacts.selectors import (
+    contact_is_visible_in_memory,
+    contact_list_visible_to,
+    contact_with_access,
+)
 from core.models import CustomFieldDefinition, EntityType, FieldType
 from crm_project.api.dates import format_datetime
 from crm_project.api.schema import CurrencyInfoSerializer, EmployeeSerializer
@@ -26,11 +30,13 @@ EMAIL_CATEGORY_WORK = 1
 PHONE_CATEGORY_WORK = 0
 
 
-def contact_render_queryset(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+def contact_render_queryset(queryset: QuerySet[Contact], *, user) -> QuerySet[Contact]:
     """What `contact_shape` reads: access rows (own and the person's company), creator,
-    currency, company, tags, custom values and the number of persons of a company."""
+    currency, company, tags, custom values and the number of persons of a company that
+    `user` may read (people hidden from them are not counted)."""
     persons_count = (
-        Contact.objects.filter(company=OuterRef("pk"))
+        contact_list_visible_to(user=user)
+        .filter(company=OuterRef("pk"))
         .order_by()
         .values("company")
         .annotate(total=Count("pk"))

@@ -35,7 +35,7 @@ from opportunities.api.serializers import (
     contact_wrapper_doc,
 )
 from opportunities.models import Opportunity, OpportunityMember
-from opportunities.selectors import opportunity_get_visible
+from opportunities.selectors import opportunity_get_visible, opportunity_list_visible_to
 
 TAGS = ["contacts"]
 CONTACT_RESPONSE = contact_wrapper_doc()
@@ -52,7 +52,9 @@ def _path_id(params, name: str) -> int:
 def _render(request, contact_id: int) -> dict:
     """The ContactWrapper of a contact as stored now; a company lists its visible people."""
     ctx = RenderContext(request)
-    contact = contact_render_queryset(Contact.objects.filter(pk=contact_id)).get()
+    contact = contact_render_queryset(
+        Contact.objects.filter(pk=contact_id), user=request.user
+    ).get()
     persons = None
     if contact.is_company:
         persons = list(
@@ -132,11 +134,12 @@ class ContactWriteMixin:
         return currency
 
     def company_param(self):
-        """`companyId`: 0 or empty means no company; an unknown id is a 400."""
+        """`companyId`: 0 or empty means no company; an id that is unknown or hidden from the
+        caller is the same 400."""
         company_id = self.params().integer("companyId")
         if not company_id:
             return None
-        company = Contact.objects.filter(pk=company_id).first()
+        company = contact_list_visible_to(user=self.request.user).filter(pk=company_id).first()
         if company is None:
             raise InvalidInput("Company not found", field="companyId")
         return company
@@ -350,15 +353,21 @@ class ContactListView(OnlyOfficeAPIView):
             is_company=self._is_company(params),
         )
         if self._list_view(params) == "withopportunity":
+            # only opportunities the caller may see: a link to a hidden one does not exist
+            visible = opportunity_list_visible_to(user=request.user)
             contacts = contacts.filter(
-                Exists(OpportunityMember.objects.filter(contact=OuterRef("pk")))
-                | Exists(Opportunity.objects.filter(contact=OuterRef("pk")))
+                Exists(
+                    OpportunityMember.objects.filter(
+                        contact=OuterRef("pk"), opportunity__in=visible.values("pk")
+                    )
+                )
+                | Exists(visible.filter(contact=OuterRef("pk")))
             )
         for tag in params.sequence("tags") or []:
             if str(tag).strip():
                 contacts = contacts.filter(tags__title__iexact=str(tag).strip())
         contacts = contacts.annotate(sort_name=_sort_name()).order_by(*self._ordering(params))
-        rows, has_more = page.slice(contact_render_queryset(contacts))
+        rows, has_more = page.slice(contact_render_queryset(contacts, user=request.user))
         total = page.start_index + len(rows) if rows and not has_more else contacts.count()
         ctx = RenderContext(request)
         return self.paged_response(

@@ -9,6 +9,7 @@ import django_filters
 from django.db.models import Case, Exists, F, IntegerChoices, OuterRef, Q, QuerySet, When
 from django.db.models.functions import Lower
 
+from contacts.selectors import contact_list_visible_to
 from core.errors import InvalidInput
 from opportunities.models import Opportunity, OpportunityMember, StageType
 
@@ -88,9 +89,12 @@ class OpportunityFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     @classmethod
-    def from_params(cls, params, queryset: QuerySet[Opportunity]) -> "OpportunityFilterSet":
+    def from_params(
+        cls, params, queryset: QuerySet[Opportunity], *, user
+    ) -> "OpportunityFilterSet":
         """Bind the request's parameters. ONLYOFFICE's C# defaults (0, Guid.Empty) mean
-        "no criterion"."""
+        "no criterion". `queryset` is what `user` may see; `user` also decides which contacts
+        exist for `contactid`."""
         responsible = params.guid("responsibleid")
         if responsible is not None and responsible.int == 0:
             responsible = None
@@ -108,9 +112,11 @@ class OpportunityFilterSet(django_filters.FilterSet):
             "sortBy": cls._sort_by(params),
             "sortOrder": (params.string("sortOrder") or "").strip().lower(),
         }
-        return cls(
+        filterset = cls(
             data={k: v for k, v in data.items() if v not in (None, "", [])}, queryset=queryset
         )
+        filterset.user = user
+        return filterset
 
     @staticmethod
     def _sort_by(params) -> int | None:
@@ -135,11 +141,16 @@ class OpportunityFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_contact(self, queryset, name, value):
-        """The primary contact; with `contactAlsoIsParticipant=true`, also any member."""
+        """The primary contact; with `contactAlsoIsParticipant=true`, also any member. A
+        contact hidden from the caller matches as an unknown id does: nothing (one condition
+        in the same query, no lookup of its own)."""
+        contact = contact_list_visible_to(user=self.user).filter(pk=value).values("pk")
         if self.form.cleaned_data.get("contactAlsoIsParticipant"):
-            member = OpportunityMember.objects.filter(opportunity=OuterRef("pk"), contact=value)
-            return queryset.filter(Q(contact_id=value) | Exists(member))
-        return queryset.filter(contact_id=value)
+            member = OpportunityMember.objects.filter(
+                opportunity=OuterRef("pk"), contact__in=contact
+            )
+            return queryset.filter(Q(contact_id__in=contact) | Exists(member))
+        return queryset.filter(contact_id__in=contact)
 
     def filter_nothing(self, queryset, name, value):
         return queryset

@@ -42,8 +42,9 @@ def _positive_id(value: int, name: str) -> int:
     return value
 
 
-def _stage_with_count(stage_id: int) -> Stage:
-    stage = stage_list_with_counts().filter(pk=stage_id).first()
+def _stage_with_count(stage_id: int, *, user) -> Stage:
+    """The stage with the number of opportunities `user` may see in it."""
+    stage = stage_list_with_counts(user=user).filter(pk=stage_id).first()
     if stage is None:
         raise StageNotFound()
     return stage
@@ -76,11 +77,13 @@ class StageListView(StageBaseView):
         tags=TAGS,
         operation_id="opportunity_stage_list",
         summary="Get all opportunity stages",
-        description="Every stage in board order, with the number of opportunities in each.",
+        description="Every stage in board order, with the number of opportunities in each "
+        "that the caller can see.",
         responses=docs.DealMilestoneSerializer(many=True),
     )
     def get(self, request, format=None):
-        return Response([stage_wrapper(stage) for stage in stage_list_with_counts()])
+        stages = stage_list_with_counts(user=request.user)
+        return Response([stage_wrapper(stage) for stage in stages])
 
     @extend_schema(
         tags=TAGS,
@@ -106,7 +109,7 @@ class StageDetailView(StageBaseView):
         responses=docs.DealMilestoneSerializer,
     )
     def get(self, request, stageid, format=None):
-        return Response(stage_wrapper(_stage_with_count(self.stage_id())))
+        return Response(stage_wrapper(_stage_with_count(self.stage_id(), user=request.user)))
 
     @extend_schema(
         tags=TAGS,
@@ -119,7 +122,7 @@ class StageDetailView(StageBaseView):
     def put(self, request, stageid, format=None):
         stage = stage_get(stage_id=self.stage_id())
         services.stage_update(stage=stage, updated_by=request.user, **self.stage_values())
-        return Response(stage_wrapper(_stage_with_count(stage.pk)))
+        return Response(stage_wrapper(_stage_with_count(stage.pk, user=request.user)))
 
     @extend_schema(
         tags=TAGS,
@@ -149,7 +152,7 @@ class StageColorView(StageBaseView):
         services.stage_update(
             stage=stage, updated_by=request.user, color=params.string("color", "")
         )
-        return Response(stage_wrapper(_stage_with_count(stage.pk)))
+        return Response(stage_wrapper(_stage_with_count(stage.pk, user=request.user)))
 
 
 class StageReorderView(StageBaseView):
@@ -168,5 +171,5 @@ class StageReorderView(StageBaseView):
             raise InvalidInput("The list of stage ids is empty.", field="ids")
         services.stage_reorder(stage_ids=ids, reordered_by=request.user)
         named = list(dict.fromkeys(ids))
-        stages = stage_list_with_counts().in_bulk(named)
+        stages = stage_list_with_counts(user=request.user).in_bulk(named)
         return Response([stage_wrapper(stages[stage_id]) for stage_id in named])

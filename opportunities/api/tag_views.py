@@ -184,7 +184,7 @@ class TagFilterBatchView(TagBaseView):
     def post(self, request, format=None):
         tag_name = self.tag_name()
         visible = opportunity_list_visible_to(user=request.user)
-        matching = OpportunityFilterSet.from_params(self.params(), visible).qs
+        matching = OpportunityFilterSet.from_params(self.params(), visible, user=request.user).qs
         tag, _ = services.opportunity_tag_add_many(
             opportunity_ids=matching.values_list("pk", flat=True),
             tag_name=tag_name,

@@ -68,19 +68,21 @@ def _user(guid, field: str) -> User | None:
     return _users([guid], field)[0]
 
 
-def _contacts(ids, field: str) -> list[Contact]:
+def _contacts(ids, field: str, *, user) -> list[Contact]:
+    """Contacts `user` may read, by id; one that is missing or hidden from `user` is the same
+    400 naming the field (a caller cannot tell the two apart)."""
     wanted = list(dict.fromkeys(ids or []))
-    contacts = Contact.objects.in_bulk(wanted)
+    contacts = contact_list_visible_to(user=user).in_bulk(wanted) if wanted else {}
     missing = [contact_id for contact_id in wanted if contact_id not in contacts]
     if missing:
         raise InvalidInput(f"Unknown contact in {field}: {missing[0]}.", field=field)
     return [contacts[contact_id] for contact_id in wanted]
 
 
-def _contact(contact_id: int | None, field: str) -> Contact | None:
+def _contact(contact_id: int | None, field: str, *, user) -> Contact | None:
     if not contact_id:  # 0: none
         return None
-    return _contacts([contact_id], field)[0]
+    return _contacts([contact_id], field, user=user)[0]
 
 
 def _currency(abbreviation: str | None) -> Currency | None:
@@ -126,9 +128,10 @@ def _probability(value: int | None) -> int | None:
 WRITE_FIELDS = {
     "title": ("title", lambda p, n: p.string(n)),
     "description": ("description", lambda p, n: p.string(n)),
-    "contactid": ("contact", lambda p, n: _contact(p.integer(n), n)),
-    "customerid": ("customer", lambda p, n: _contact(p.integer(n), n)),
-    "members": ("members", lambda p, n: _contacts(p.int_list(n), n)),
+    # contact ids; `opportunity_changes` turns them into the contacts the caller may read
+    "contactid": ("contact", lambda p, n: p.integer(n)),
+    "customerid": ("customer", lambda p, n: p.integer(n)),
+    "members": ("members", lambda p, n: p.int_list(n)),
     "responsibleid": ("responsible", lambda p, n: _user(p.guid(n), n)),
     "ownerid": ("owner", lambda p, n: _user(p.guid(n), n)),
     "bidType": ("bid_type", lambda p, n: p.enum(n, BidType)),
@@ -152,14 +155,26 @@ WRITE_FIELDS = {
 }
 
 
-def opportunity_changes(params) -> dict:
+CONTACT_FIELDS = {"contactid": "contact", "customerid": "customer", "members": "members"}
+
+
+def opportunity_changes(params, *, user) -> dict:
     """The service arguments for the fields the request names (decision 1: omitted fields are
-    left out; an explicit null or "" is passed on and clears)."""
-    return {
+    left out; an explicit null or "" is passed on and clears). Contacts are looked up among
+    those `user` may read."""
+    changes = {
         argument: convert(params, wire)
         for wire, (argument, convert) in WRITE_FIELDS.items()
         if params.has(wire)
     }
+    for wire, argument in CONTACT_FIELDS.items():
+        if argument not in changes:
+            continue
+        if argument == "members":
+            changes[argument] = _contacts(changes[argument], wire, user=user)
+        else:
+            changes[argument] = _contact(changes[argument], wire, user=user)
+    return changes
 
 
 # -- shared view behaviour ---------------------------------------------------------------------
@@ -191,7 +206,9 @@ class OpportunityBaseView(OnlyOfficeAPIView):
         return Response(shapes[0])
 
     def filterset(self) -> OpportunityFilterSet:
-        return OpportunityFilterSet.from_params(self.params(), self.visible())
+        return OpportunityFilterSet.from_params(
+            self.params(), self.visible(), user=self.request.user
+        )
 
     def delete_rendered(self, candidates) -> Response:
         """Delete the candidates (a queryset) the caller may delete, others are skipped
@@ -279,7 +296,7 @@ class OpportunityDetailView(OpportunityBaseView):
     )
     def put(self, request, opportunityid, format=None):
         opportunity = self.get_visible(self.opportunity_id())
-        changes = opportunity_changes(self.params())
+        changes = opportunity_changes(self.params(), user=request.user)
         services.opportunity_update(opportunity=opportunity, updated_by=request.user, **changes)
         return self.render_one(opportunity.pk)
 
@@ -312,7 +329,7 @@ class OpportunityCollectionView(OpportunityBaseView):
         responses={201: docs.OpportunitySerializer},
     )
     def post(self, request, format=None):
-        changes = opportunity_changes(self.params())
+        changes = opportunity_changes(self.params(), user=request.user)
         for name in ("members", "access_list", "tags"):
             if changes.get(name) is None:
                 changes.pop(name, None)
@@ -519,7 +536,8 @@ class OpportunityContactsView(OpportunityBaseView):
         contacts = contact_render_queryset(
             contact_list_visible_to(user=request.user).filter(
                 Q(pk__in=member_ids) | Q(pk=opportunity.contact_id)
-            )
+            ),
+            user=request.user,
         )
         ctx = RenderContext(request)
         payload = []
@@ -544,7 +562,9 @@ class OpportunityContactView(OpportunityBaseView):
         return opportunity, contact
 
     def _render(self, contact: Contact) -> Response:
-        contact = contact_render_queryset(Contact.objects.filter(pk=contact.pk)).get()
+        contact = contact_render_queryset(
+            Contact.objects.filter(pk=contact.pk), user=self.request.user
+        ).get()
         return Response(contact_shape(contact, RenderContext(self.request)))
 
     @extend_schema(
@@ -607,10 +627,12 @@ class OpportunityByPrefixView(OpportunityBaseView):
         internal = bool(params.boolean("internalSearch"))
         visible = self.visible()
         if contact_id > 0:
-            member = OpportunityMember.objects.filter(contact_id=contact_id).values(
+            # a contact hidden from the caller is an unknown one: linked to nothing
+            contact = contact_list_visible_to(user=request.user).filter(pk=contact_id).values("pk")
+            member = OpportunityMember.objects.filter(contact_id__in=contact).values(
                 "opportunity_id"
             )
-            linked = Q(contact_id=contact_id) | Q(pk__in=member)
+            linked = Q(contact_id__in=contact) | Q(pk__in=member)
         order = (Lower("title"), "id")
         if contact_id > 0 and internal:
             rows = [

@@ -1,5 +1,5 @@
-"""The Django admin through the test client: changelists, change forms, stage rules on save,
-guardian's object permissions."""
+"""The Django admin through the test client: changelists, change forms, stage rules on save.
+Writes through the services: tests/admin/test_admin_writes_through_services.py."""
 
 from decimal import Decimal
 
@@ -71,7 +71,7 @@ def test_change_forms_render_when_object_exists(admin_client_signed_in, opportun
         response = admin_client_signed_in.get(admin_url(model, "change", pk))
         assert response.status_code == 200
     html = admin_client_signed_in.get(admin_url(Opportunity, "change", opportunity.pk)).content
-    assert b"Object permissions" in html
+    assert b"People with access" in html  # the access list, edited through the services
     assert b"Participants" in html and b"Custom field values" in html
     assert b"Stage history" in html
 
@@ -154,23 +154,6 @@ def test_admin_create_records_first_stage_and_probability_when_added(
     assert response.status_code == 302
     created = Opportunity.objects.get(title="From admin")
     assert created.stage_changes.get().to_stage == proposal
-
-
-def test_object_permission_page_grants_view_when_admin_adds_user(
-    admin_client_signed_in, private_opportunity, other_user
-):
-    url = admin_url(Opportunity, "permissions", private_opportunity.pk)
-    assert admin_client_signed_in.get(url).status_code == 200
-    response = admin_client_signed_in.post(
-        url, {"user": other_user.username, "submit_manage_user": "submit"}
-    )
-    assert response.status_code == 302
-    manage = response["Location"]
-    response = admin_client_signed_in.post(manage, {"permissions": ["view_opportunity"]})
-    assert response.status_code == 302
-    from opportunities.selectors import opportunity_list_visible_to
-
-    assert opportunity_list_visible_to(user=other_user).filter(pk=private_opportunity.pk).exists()
 
 
 def test_non_staff_user_is_sent_to_admin_login_when_opening_admin(client, user):

@@ -50,7 +50,8 @@ def test_company_returned_with_its_visible_people_when_single(
 
     assert set(shape) == set(CompanySerializer().fields)
     assert shape["companyName"] == "Acme Corp"
-    assert shape["personsCount"] == 2
+    # a person hidden from the caller is not counted either (issue 8, point 10)
+    assert shape["personsCount"] == 1
     assert [p["id"] for p in shape["persons"]] == [visible.pk]
 
 

@@ -18,8 +18,9 @@ def test_list_returns_every_stage_in_sort_order_with_counts_when_signed_in(
     user_client, user, other_user, proposal
 ):
     OpportunityFactory.create_batch(2, stage=proposal, created_by=user)
-    # a private deal of someone else still counts, as in ONLYOFFICE
+    # a private deal of someone else is not counted: hidden rows do not exist for the caller
     OpportunityFactory(stage=proposal, created_by=other_user, access_list=[other_user])
+    OpportunityFactory(stage=proposal, created_by=other_user, access_list=[other_user, user])
 
     response = user_client.get(f"{API}opportunity/stage")
 

@@ -26,7 +26,11 @@ def test_first_cards_follow_close_date_then_id_when_columns_are_long(user, other
         )
     queryset = board_queryset(user=user, filters=BoardFilters(text="deal"))
     cards = opportunity_board_cards(
-        queryset, stage_ids=[s.pk for s in stage_list()], per_column=4, searching=searching
+        queryset,
+        user=user,
+        stage_ids=[s.pk for s in stage_list()],
+        per_column=4,
+        searching=searching,
     )
 
     expected = []
