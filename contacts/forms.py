@@ -5,6 +5,7 @@ from django import forms
 from accounts.selectors import user_list_active
 from contacts.models import Contact
 from contacts.selectors import contact_list_visible_to
+from core.forms import VersionedForm
 from core.models import Currency
 
 SERVICE_FIELDS = {
@@ -41,7 +42,11 @@ class ContactSearchForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(VersionedForm):
+    """Create or edit a contact. The edit form carries the version and the values it was read
+    at (core/forms.py): only what the user changed is sent, and a save over a newer version
+    is refused (ContactChanged)."""
+
     kind = forms.ChoiceField(
         label="This contact is",
         choices=[("person", "A person"), ("company", "A company")],
@@ -73,7 +78,9 @@ class ContactForm(forms.Form):
     COMPANY = ("company_name",)
     COMMON = ("email", "phone", "industry", "currency", "about")
 
-    def __init__(self, *args, user, contact: Contact | None = None, **kwargs):
+    def __init__(
+        self, *args, user, contact: Contact | None = None, read_values: dict | None = None, **kwargs
+    ):
         self.user = user
         self.contact = contact
         if contact is not None and "initial" not in kwargs:
@@ -93,6 +100,15 @@ class ContactForm(forms.Form):
         self.fields["currency"].queryset = Currency.objects.order_by("abbreviation")
         if "access_list" in self.fields:
             self.fields["access_list"].queryset = user_list_active().exclude(pk=user.pk)
+        if contact is None:
+            self.drop_versioning()
+        else:
+            self.setup_versioning(
+                version=contact.version,
+                read_values=(
+                    self.initial_from(contact, user=user) if read_values is None else read_values
+                ),
+            )
 
     @staticmethod
     def initial_from(contact: Contact, *, user) -> dict:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from contacts.errors import ContactChanged
 from contacts.forms import SERVICE_FIELDS, ContactForm, ContactSearchForm
 from contacts.selectors import (
     contact_can_edit,
@@ -115,7 +116,30 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             contact = contact_update(
-                contact=contact, updated_by=request.user, **form.update_kwargs()
+                contact=contact,
+                updated_by=request.user,
+                expected_version=form.expected_version,
+                **form.update_kwargs(),
+            )
+        except ContactChanged:
+            current = _visible_or_404(request.user, pk)
+            now = ContactForm.initial_from(current, user=request.user)
+            kept = form.user_changes()
+            changes = form.changes_since_read(now, kept=kept)
+            form = ContactForm(
+                user=request.user, contact=current, initial={**now, **kept}, read_values=now
+            )
+            conflict = {
+                "message": "Someone else saved this contact after you opened it, so nothing "
+                "was saved. The form now shows what is stored, with your changes kept on top: "
+                "check them and save again.",
+                "changes": changes,
+            }
+            return render(
+                request,
+                "contacts/contact_form.html",
+                {"form": form, "contact": current, "conflict": conflict},
+                status=409,
             )
         except InvalidInput as exc:
             add_service_error(form, exc, SERVICE_FIELDS)

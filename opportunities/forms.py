@@ -13,12 +13,18 @@ from django.utils.safestring import mark_safe
 from accounts.selectors import user_list_active
 from contacts.selectors import contact_list_visible_to
 from core.errors import InvalidInput
+from core.forms import VersionedForm
 from core.models import Currency, CustomFieldDefinition, EntityType, FieldType
 from core.selectors import currency_base
 from crm_project.api.dates import ensure_storable
 from opportunities.board import BoardFilters
 from opportunities.models import BidType, LeadSource, Opportunity, OpportunityStatus
-from opportunities.selectors import opportunity_list_tags, stage_list
+from opportunities.selectors import (
+    opportunity_access_users,
+    opportunity_can_change_access,
+    opportunity_list_tags,
+    stage_list,
+)
 
 CONTACT_CHOICES_LIMIT = 300
 
@@ -256,8 +262,10 @@ def custom_form_field(definition: CustomFieldDefinition) -> forms.Field | None:
     return None
 
 
-class OpportunityForm(forms.Form):
-    """Create (with sharing) or edit an opportunity."""
+class OpportunityForm(VersionedForm):
+    """Create (with sharing) or edit an opportunity. The edit form carries the version and
+    the values it was read at (core/forms.py): only what the user changed is sent, and a
+    save over a newer version is refused (OpportunityChanged)."""
 
     title = forms.CharField(max_length=255)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -339,7 +347,17 @@ class OpportunityForm(forms.Form):
     RELATIONS_OPTIONAL = ("source", "status")
     ACCESS = ("is_private", "access_list", "notify")
 
-    def __init__(self, *args, user, opportunity: Opportunity | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        user,
+        opportunity: Opportunity | None = None,
+        read_values: dict | None = None,
+        **kwargs,
+    ):
+        """`read_values`: what the form shows as stored (default: the opportunity's values);
+        a form shown again after a conflict passes the current values here and the user's
+        own changes on top of them as `initial`."""
         self.user = user
         self.opportunity = opportunity
         if opportunity is not None and "initial" not in kwargs:
@@ -381,6 +399,24 @@ class OpportunityForm(forms.Form):
             form_field = custom_form_field(definition)
             if form_field is not None:
                 self.fields[f"cf_{definition.pk}"] = form_field
+        if opportunity is None:
+            self.drop_versioning()
+            return
+        if opportunity.is_private and not opportunity_can_change_access(
+            user=user, opportunity=opportunity
+        ):
+            # the responsible person always sees the deal: choosing them is an access change
+            self.fields["responsible"].disabled = True
+            self.fields["responsible"].help_text = (
+                "Only its creator and administrators change who is responsible for a private "
+                "opportunity."
+            )
+        self.setup_versioning(
+            version=opportunity.version,
+            read_values=(
+                self.initial_from(opportunity, user=user) if read_values is None else read_values
+            ),
+        )
 
     @staticmethod
     def initial_from(opportunity: Opportunity, *, user) -> dict:
@@ -493,7 +529,7 @@ class OpportunityForm(forms.Form):
         return kwargs
 
 
-class SharingForm(forms.Form):
+class SharingForm(VersionedForm):
     is_private = forms.BooleanField(
         label="Private: only the people below can see this opportunity", required=False
     )
@@ -506,6 +542,29 @@ class SharingForm(forms.Form):
     )
     notify = forms.BooleanField(label="Send the people added an e-mail", required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, opportunity: Opportunity, read_values=None, **kwargs):
+        if "initial" not in kwargs:
+            kwargs["initial"] = self.initial_from(opportunity, user=user)
         super().__init__(*args, **kwargs)
+        self.opportunity = opportunity
         self.fields["access_list"].queryset = user_list_active().exclude(pk=user.pk)
+        self.setup_versioning(
+            version=opportunity.version,
+            read_values=(
+                self.initial_from(opportunity, user=user) if read_values is None else read_values
+            ),
+        )
+
+    @staticmethod
+    def initial_from(opportunity: Opportunity, *, user) -> dict:
+        return {
+            "is_private": opportunity.is_private,
+            "access_list": [u.pk for u in opportunity_access_users(opportunity) if u.pk != user.pk],
+        }
+
+    def access_kwargs(self) -> dict:
+        return {
+            "is_private": self.cleaned_data["is_private"],
+            "access_list": list(self.cleaned_data["access_list"]),
+            "notify": self.cleaned_data["notify"],
+        }
