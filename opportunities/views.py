@@ -26,6 +26,7 @@ from opportunities.board import (
     board_prepare_cards,
     board_queryset,
 )
+from opportunities.errors import OpportunityChanged, ResponsibleChangeDenied
 from opportunities.forms import (
     SERVICE_FIELDS,
     BoardFilterForm,
@@ -325,6 +326,18 @@ def _editable_or_403(request: HttpRequest, pk: int):
     return opportunity
 
 
+CONFLICT_MESSAGE = (
+    "Someone else saved this opportunity after you opened it, so nothing was saved. The form "
+    "now shows what is stored, with your changes kept on top: check them and save again."
+)
+
+
+def _conflict_response(request, template: str, context: dict) -> HttpResponse:
+    """The form shown again after a stale save: 409, the current values, the user's changes
+    kept, and what changed meanwhile (`context["conflict"]`)."""
+    return render(request, template, context, status=409)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -333,8 +346,30 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             opportunity = opportunity_update(
-                opportunity=opportunity, updated_by=request.user, **form.update_kwargs()
+                opportunity=opportunity,
+                updated_by=request.user,
+                expected_version=form.expected_version,
+                **form.update_kwargs(),
             )
+        except OpportunityChanged:
+            current = _editable_or_403(request, pk)
+            now = OpportunityForm.initial_from(current, user=request.user)
+            kept = form.user_changes()
+            changes = form.changes_since_read(now, kept=kept)
+            form = OpportunityForm(
+                user=request.user, opportunity=current, initial={**now, **kept}, read_values=now
+            )
+            return _conflict_response(
+                request,
+                "opportunities/opportunity_form.html",
+                {
+                    "form": form,
+                    "opportunity": current,
+                    "conflict": {"message": CONFLICT_MESSAGE, "changes": changes},
+                },
+            )
+        except ResponsibleChangeDenied as exc:
+            form.add_error("responsible" if "responsible" in form.fields else None, exc.message)
         except InvalidInput as exc:
             add_service_error(form, exc, SERVICE_FIELDS)
         except AccessDenied as exc:
@@ -375,23 +410,34 @@ def opportunity_sharing(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = _visible_or_404(request.user, pk)
     if not opportunity_can_change_access(user=request.user, opportunity=opportunity):
         raise PermissionDenied("Only its creator and administrators change who sees it.")
-    access_users = opportunity_access_users(opportunity)
-    form = SharingForm(
-        request.POST or None,
-        user=request.user,
-        initial={
-            "is_private": opportunity.is_private,
-            "access_list": [u.pk for u in access_users if u.pk != request.user.pk],
-        },
-    )
+    form = SharingForm(request.POST or None, user=request.user, opportunity=opportunity)
     if request.method == "POST" and form.is_valid():
         try:
             opportunity_set_access(
                 opportunity=opportunity,
-                is_private=form.cleaned_data["is_private"],
-                access_list=list(form.cleaned_data["access_list"]),
                 set_by=request.user,
-                notify=form.cleaned_data["notify"],
+                expected_version=form.expected_version,
+                **form.access_kwargs(),
+            )
+        except OpportunityChanged:
+            current = _visible_or_404(request.user, pk)
+            now = SharingForm.initial_from(current, user=request.user)
+            kept = {k: v for k, v in form.user_changes().items() if k != "notify"}
+            changes = form.changes_since_read(now, kept=kept)
+            form = SharingForm(
+                user=request.user,
+                opportunity=current,
+                initial={**now, **kept, "notify": form.cleaned_data["notify"]},
+                read_values=now,
+            )
+            return _conflict_response(
+                request,
+                "opportunities/opportunity_sharing.html",
+                {
+                    "form": form,
+                    "opportunity": current,
+                    "conflict": {"message": CONFLICT_MESSAGE, "changes": changes},
+                },
             )
         except InvalidInput as exc:
             add_service_error(form, exc, {"accessList": "access_list"})
