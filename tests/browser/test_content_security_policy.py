@@ -90,13 +90,6 @@ def test_board_and_its_htmx_actions_work_without_violation_when_policy_applies(
     page.locator(f"#load-more-{long_stage.pk} button").click()
     expect(page.locator(f"#cards-{long_stage.pk} .card")).to_have_count(CARDS_PER_COLUMN + 2)
 
-    # htmx: the filters swap the board, and the new columns are painted too
-    page.get_by_label("Search").fill("acme")
-    page.wait_for_url(re.compile(r"q=acme"))
-    expect(page.locator(f"#column-header-{start.pk}")).to_have_attribute("data-count", "1")
-    expect(page.locator(".card")).to_have_count(1)
-    assert stage_color(page, f'.column[data-stage-id="{start.pk}"]') == "#ff8800"
-
     # board.js: moving a card with the stage selector
     proposal = pipeline["proposal"]
     card = page.locator(f'.card[data-opportunity-id="{deal.pk}"]')
@@ -105,6 +98,16 @@ def test_board_and_its_htmx_actions_work_without_violation_when_policy_applies(
     card.get_by_role("button", name="Move").click()
     expect(page.locator(f"#column-header-{proposal.pk}")).to_have_attribute("data-count", "1")
     assert Opportunity.objects.get(pk=deal.pk).stage_id == proposal.pk
+
+    # htmx: the filters swap the board, and the new columns are painted too
+    column = f'.column[data-stage-id="{start.pk}"]'
+    page.eval_on_selector(column, "el => { el.dataset.before = 'swap'; }")
+    page.get_by_label("Search").fill("acme")
+    page.wait_for_url(re.compile(r"q=acme"))
+    expect(page.locator(f"#column-header-{long_stage.pk}")).to_have_attribute("data-count", "0")
+    expect(page.locator(".card")).to_have_count(1)
+    assert page.eval_on_selector(column, "el => el.dataset.before || ''") == ""  # a new element
+    assert stage_color(page, column) == "#ff8800"
 
     assert violations(page) == []
 
