@@ -281,6 +281,18 @@ def _lock_for_delete(contact: Contact) -> None:
         raise NotFound("Contact not found")  # deleted meanwhile
 
 
+def _raise_linked_versions(contact: Contact) -> None:
+    """Deleting `contact` changes the opportunities linked to it (contact or customer cleared,
+    member removed) and the people of a company (company cleared): their versions go up, so
+    an edit form opened before the delete is refused instead of saving over it. The rows are
+    already locked (`_lock_for_delete`)."""
+    memberships = OpportunityMember.objects.filter(contact=contact).values("opportunity_id")
+    Opportunity.objects.filter(
+        Q(contact=contact) | Q(customer=contact) | Q(pk__in=memberships)
+    ).update(version=F("version") + 1)
+    Contact.objects.filter(company=contact).update(version=F("version") + 1)
+
+
 @transaction.atomic
 def contact_delete(*, contact: Contact, deleted_by) -> Contact:
     if not contact_list_visible_to(user=deleted_by).filter(pk=contact.pk).exists():
@@ -288,6 +300,7 @@ def contact_delete(*, contact: Contact, deleted_by) -> Contact:
     if not contact_can_edit(user=deleted_by, contact=contact):
         raise AccessDenied()
     _lock_for_delete(contact)
+    _raise_linked_versions(contact)
     counts_invalidate()
     contact_id = contact.pk
     contact.delete()

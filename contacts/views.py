@@ -106,6 +106,28 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/contact_form.html", {"form": form, "contact": None})
 
 
+def _edit_conflict(request: HttpRequest, pk: int, form: ContactForm) -> HttpResponse:
+    """The edit form shown again over the contact as it is now: its values, the user's changes
+    on top, the new version, and what changed since the form was read (409)."""
+    current = _visible_or_404(request.user, pk)
+    now = ContactForm.initial_from(current, user=request.user)
+    kept = form.user_changes()
+    changes = form.changes_since_read(now, kept=kept)
+    form = ContactForm(user=request.user, contact=current, initial={**now, **kept}, read_values=now)
+    conflict = {
+        "message": "Someone else saved this contact after you opened it, so nothing was saved. "
+        "The form now shows what is stored, with your changes kept on top: check them and save "
+        "again.",
+        "changes": changes,
+    }
+    return render(
+        request,
+        "contacts/contact_form.html",
+        {"form": form, "contact": current, "conflict": conflict},
+        status=409,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -113,7 +135,10 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not contact_can_edit(user=request.user, contact=contact):
         raise PermissionDenied("You may see this contact but not change it.")
     form = ContactForm(request.POST or None, user=request.user, contact=contact)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        if form.posted_version not in (None, contact.version):
+            return _edit_conflict(request, pk, form)  # stale, and no longer valid
+    elif request.method == "POST":
         try:
             contact = contact_update(
                 contact=contact,
@@ -122,25 +147,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.update_kwargs(),
             )
         except ContactChanged:
-            current = _visible_or_404(request.user, pk)
-            now = ContactForm.initial_from(current, user=request.user)
-            kept = form.user_changes()
-            changes = form.changes_since_read(now, kept=kept)
-            form = ContactForm(
-                user=request.user, contact=current, initial={**now, **kept}, read_values=now
-            )
-            conflict = {
-                "message": "Someone else saved this contact after you opened it, so nothing "
-                "was saved. The form now shows what is stored, with your changes kept on top: "
-                "check them and save again.",
-                "changes": changes,
-            }
-            return render(
-                request,
-                "contacts/contact_form.html",
-                {"form": form, "contact": current, "conflict": conflict},
-                status=409,
-            )
+            return _edit_conflict(request, pk, form)
         except InvalidInput as exc:
             add_service_error(form, exc, SERVICE_FIELDS)
         except AccessDenied as exc:

@@ -338,12 +338,38 @@ def _conflict_response(request, template: str, context: dict) -> HttpResponse:
     return render(request, template, context, status=409)
 
 
+def _edit_conflict(request: HttpRequest, pk: int, form: OpportunityForm) -> HttpResponse:
+    """The edit form shown again over the opportunity as it is now: its values, the user's
+    changes on top, the new version, and what changed since the form was read."""
+    current = _editable_or_403(request, pk)
+    now = OpportunityForm.initial_from(current, user=request.user)
+    kept = form.user_changes()
+    changes = form.changes_since_read(now, kept=kept)
+    form = OpportunityForm(
+        user=request.user, opportunity=current, initial={**now, **kept}, read_values=now
+    )
+    return _conflict_response(
+        request,
+        "opportunities/opportunity_form.html",
+        {
+            "form": form,
+            "opportunity": current,
+            "conflict": {"message": CONFLICT_MESSAGE, "changes": changes},
+        },
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = _editable_or_403(request, pk)
     form = OpportunityForm(request.POST or None, user=request.user, opportunity=opportunity)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        if form.posted_version not in (None, opportunity.version):
+            # a stale form that no longer validates (a contact it names was deleted
+            # meanwhile): the same answer as a stale save
+            return _edit_conflict(request, pk, form)
+    elif request.method == "POST":
         try:
             opportunity = opportunity_update(
                 opportunity=opportunity,
@@ -352,22 +378,7 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.update_kwargs(),
             )
         except OpportunityChanged:
-            current = _editable_or_403(request, pk)
-            now = OpportunityForm.initial_from(current, user=request.user)
-            kept = form.user_changes()
-            changes = form.changes_since_read(now, kept=kept)
-            form = OpportunityForm(
-                user=request.user, opportunity=current, initial={**now, **kept}, read_values=now
-            )
-            return _conflict_response(
-                request,
-                "opportunities/opportunity_form.html",
-                {
-                    "form": form,
-                    "opportunity": current,
-                    "conflict": {"message": CONFLICT_MESSAGE, "changes": changes},
-                },
-            )
+            return _edit_conflict(request, pk, form)
         except ResponsibleChangeDenied as exc:
             form.add_error("responsible" if "responsible" in form.fields else None, exc.message)
         except InvalidInput as exc:

@@ -97,7 +97,9 @@ def test_stale_form_changes_nothing_when_someone_moved_it_and_changed_its_amount
     assert "Stage: now “Negotiations”" in html
     assert "Amount: now 2,000.00" in html
     assert "Probability (%): now 90" in html
-    assert "Description" not in [line.split(":")[0] for line in response.context["conflict"]["changes"]]
+    assert "Description" not in [
+        line.split(":")[0] for line in response.context["conflict"]["changes"]
+    ]
     form = response.context["form"]
     assert form["description"].value() == "my new notes"  # the user's change is kept
     assert str(form["stage"].value()) == str(negotiations.pk)  # the others' too
@@ -217,9 +219,7 @@ def test_stale_sharing_form_keeps_the_person_someone_else_added(
     assert str(third_user.pk) in kept
 
 
-def test_stale_contact_form_keeps_the_phone_someone_else_saved(
-    signed_in, other_client, user
-):
+def test_stale_contact_form_keeps_the_phone_someone_else_saved(signed_in, other_client, user):
     person = PersonFactory(first_name="Paula", last_name="Person", phone="111", created_by=user)
     url = f"/contacts/{person.pk}/edit/"
     stale = open_form(signed_in, url)
@@ -241,3 +241,19 @@ def test_stale_contact_form_keeps_the_phone_someone_else_saved(
     assert again.status_code == 302
     person.refresh_from_db()
     assert (person.phone, person.job_title) == ("222", "CTO")
+
+
+def test_stale_form_is_refused_when_its_contact_was_deleted_meanwhile(signed_in, user, other_user):
+    person = PersonFactory(first_name="Gone", last_name="Soon", created_by=user)
+    deal = OpportunityFactory(created_by=user, contact=person, members=[person])
+    url = f"/opportunities/{deal.pk}/edit/"
+    stale = open_form(signed_in, url)
+    assert api_for(other_user).delete(f"{API}contact/{person.pk}").status_code == 200
+
+    response = signed_in.post(url, {**stale, "description": "my notes"})
+
+    assert response.status_code == 409
+    assert "Contact person: now none" in response.content.decode()
+    deal.refresh_from_db()
+    assert deal.contact is None and deal.description == ""
+    assert response.context["form"]["description"].value() == "my notes"
