@@ -1,6 +1,21 @@
+"""Admin of the shared CRM settings. Writes that have a service go through it
+(core/admin_services.py): exchange rates (`exchange_rate_set`), custom field definitions
+(`custom_field_create` / `custom_field_update` / `custom_field_delete`), tags (created with
+`tags_get_or_create`, opportunity tags deleted with `opportunity_tag_delete`, which also
+raises the versions of the opportunities that carried them). Currencies are reference data
+without rules."""
+
 from django.contrib import admin
 
-from core.models import Currency, CustomFieldDefinition, ExchangeRate, Tag
+from core.admin_services import ServiceModelAdmin
+from core.models import Currency, CustomFieldDefinition, EntityType, ExchangeRate, Tag
+from core.services import (
+    custom_field_create,
+    custom_field_delete,
+    custom_field_update,
+    exchange_rate_set,
+    tags_get_or_create,
+)
 
 admin.site.site_header = "Pipeline administration"
 admin.site.site_title = "Pipeline admin"
@@ -17,31 +32,97 @@ class CurrencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(ServiceModelAdmin):
     list_display = ("from_currency", "to_currency", "rate", "updated_at")
     list_filter = ("to_currency",)
     search_fields = ("from_currency__abbreviation", "to_currency__abbreviation")
     autocomplete_fields = ("from_currency", "to_currency")
     list_select_related = ("from_currency", "to_currency")
+    service_fields = {"toCurrency": "to_currency", "rate": "rate"}
+
+    def get_readonly_fields(self, request, obj=None):
+        # a rate is the rate of its pair: another pair is another rate
+        return ("from_currency", "to_currency") if obj is not None else ()
+
+    def service_save(self, request, form, formsets, change):
+        source = form.instance if change else form.cleaned_data
+        return exchange_rate_set(
+            from_currency=source.from_currency if change else source["from_currency"],
+            to_currency=source.to_currency if change else source["to_currency"],
+            rate=form.cleaned_data["rate"],
+            set_by=request.user,
+        )
+
+    def service_delete(self, request, obj):
+        obj.delete()  # no rule applies to forgetting a rate
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ServiceModelAdmin):
     list_display = ("title", "entity_type")
     list_filter = ("entity_type",)
     search_fields = ("title",)
+    service_fields = {"tagName": "title"}
+
+    def get_readonly_fields(self, request, obj=None):
+        # no service renames a tag: add the new one, move the records, delete the old one
+        return ("title", "entity_type") if obj is not None else ()
+
+    def service_save(self, request, form, formsets, change):
+        if change:
+            return form.instance
+        (tag,) = tags_get_or_create(
+            entity_type=form.cleaned_data["entity_type"], titles=[form.cleaned_data["title"]]
+        )
+        return tag
+
+    def service_delete(self, request, obj):
+        if obj.entity_type == EntityType.OPPORTUNITY:
+            from opportunities.services import opportunity_tag_delete
+
+            opportunity_tag_delete(tag_name=obj.title, deleted_by=request.user)
+        else:
+            obj.delete()
 
 
 @admin.register(CustomFieldDefinition)
-class CustomFieldDefinitionAdmin(admin.ModelAdmin):
+class CustomFieldDefinitionAdmin(ServiceModelAdmin):
     list_display = ("label", "entity_type", "field_type", "position", "mask")
     list_filter = ("entity_type", "field_type")
     list_editable = ("position",)
     search_fields = ("label",)
     ordering = ("entity_type", "position", "id")
+    service_fields = {"label": "label", "fieldType": "field_type", "mask": "mask"}
 
     def get_readonly_fields(self, request, obj=None):
-        # A field that already holds values keeps its type (as the service and ONLYOFFICE do).
-        if obj is not None and (obj.opportunity_values.exists() or obj.contact_values.exists()):
-            return ("field_type",)
-        return ()
+        if obj is None:
+            return ()
+        # the entity never changes; a field that already holds values keeps its type (as the
+        # service and ONLYOFFICE do)
+        if obj.opportunity_values.exists() or obj.contact_values.exists():
+            return ("entity_type", "field_type")
+        return ("entity_type",)
+
+    def service_save(self, request, form, formsets, change):
+        data = form.cleaned_data
+        if not change:
+            return custom_field_create(
+                created_by=request.user,
+                entity_type=data["entity_type"],
+                label=data["label"],
+                field_type=data["field_type"],
+                position=data.get("position"),
+                mask=data.get("mask") or "",
+            )
+        definition = form.instance
+        return custom_field_update(
+            definition=definition,
+            updated_by=request.user,
+            label=data.get("label", definition.label),
+            field_type=data.get("field_type"),
+            position=data["position"] if "position" in form.changed_data else None,
+            mask=data["mask"] if "mask" in form.changed_data else None,
+        )
+
+    def service_delete(self, request, obj):
+        custom_field_delete(definition=obj, deleted_by=request.user)

@@ -109,8 +109,11 @@ class ServiceModelAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # the hidden version fields are the form's, not the model's
-        fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
-        kwargs["fields"] = [name for name in fields if name not in HIDDEN_FIELDS]
+        fields = kwargs.get("fields")
+        if not fields and self.fieldsets:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if fields:
+            kwargs["fields"] = [name for name in fields if name not in HIDDEN_FIELDS]
         form_class = super().get_form(request, obj, change=change, **kwargs)
         refused = getattr(request, "_service_refused", None)
         rebased = getattr(request, "_service_rebased", None)

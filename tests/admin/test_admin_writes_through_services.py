@@ -361,3 +361,47 @@ def test_contact_created_in_admin_goes_through_the_service(admin_browser, admin_
     assert response.status_code == 302
     created = PersonFactory._meta.model.objects.get(last_name="Lee")
     assert (created.first_name, created.created_by) == ("Ann", admin_user)
+
+
+# -- shared settings -----------------------------------------------------------------------------
+
+
+def test_custom_field_with_a_bad_mask_is_refused_by_the_service_in_admin(admin_browser):
+    from core.models import CustomFieldDefinition, FieldType
+
+    response = admin_browser.post(
+        add_url(CustomFieldDefinition),
+        {
+            "entity_type": "opportunity",
+            "label": "Colour",
+            "field_type": FieldType.SELECT_BOX,
+            "position": 1,
+            "mask": "not a list",
+        },
+    )
+    assert response.status_code == 200
+    assert not CustomFieldDefinition.objects.filter(label="Colour").exists()
+    assert response.context["adminform"].form.errors
+
+
+def test_opportunity_tag_deleted_in_admin_raises_the_versions_of_its_deals(admin_browser, user):
+    from tests.factories import TagFactory
+
+    tag = TagFactory(title="hot")
+    deal = OpportunityFactory(created_by=user, tags=[tag])
+    before = deal.version
+    opts = tag._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[tag.pk])
+    assert admin_browser.post(url, {"post": "yes"}).status_code == 302
+    deal.refresh_from_db()
+    assert not deal.tags.exists() and deal.version == before + 1
+
+
+def test_exchange_rate_is_set_through_the_service_in_admin(admin_browser):
+    from core.models import ExchangeRate
+
+    response = admin_browser.post(
+        add_url(ExchangeRate), {"from_currency": "EUR", "to_currency": "USD", "rate": "1.2"}
+    )
+    assert response.status_code == 302
+    assert ExchangeRate.objects.get(from_currency="EUR", to_currency="USD").rate == Decimal("1.2")
