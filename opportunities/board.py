@@ -5,23 +5,22 @@ filters: one aggregate query for all the column totals, one query for all the fi
 cost of a board is a constant number of queries, whatever the size of the pipeline.
 
 The totals aggregate reads every visible row (about 40 ms at 100000 opportunities, the one part
-of the board that grows with the table). Its rows are cached under the data version
-(`opportunities.versions`), which database triggers change with every write to the tables it
-depends on; the version rides along with the stage list, so a board costs no extra query.
+of the board that grows with the table). Its rows are cached with the filter counts
+(`opportunities.counts_cache`: keyed by the user and every filter, dropped when a service that
+changes them commits; only in a cache shared by every process).
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
-from django.db.models import QuerySet, Subquery
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 
 from core.models import Currency
 from core.selectors import currency_base, currency_rates_to_base
-from opportunities.models import DataVersion, Opportunity, Stage
+from opportunities.counts_cache import counts_cached
+from opportunities.models import Opportunity, Stage
 from opportunities.selectors import (
     opportunity_board_cards,
     opportunity_can_edit,
@@ -35,7 +34,6 @@ from opportunities.templatetags.pipeline import initials
 
 CARDS_PER_COLUMN = 25
 CENTS = Decimal("0.01")
-TOTALS_TIMEOUT = 30  # seconds; the data version, not the timeout, keeps the totals right
 
 
 @dataclass
@@ -180,21 +178,15 @@ def board_prepare_cards(cards: list[Opportunity], *, user) -> list[Opportunity]:
     return cards
 
 
-def _stages_with_data_version() -> tuple[list[Stage], str | None]:
-    """The stages, and the data version read in the same query."""
-    version = DataVersion.objects.filter(pk=1).values("token")[:1]
-    stages = list(stage_list().annotate(data_version=Subquery(version)))
-    return stages, (stages[0].data_version if stages else None)
-
-
 def _stage_totals_rows(
-    queryset: QuerySet[Opportunity], *, user, filters: BoardFilters, version: str | None
+    queryset: QuerySet[Opportunity], *, user, filters: BoardFilters
 ) -> list[dict]:
-    """`opportunity_stage_totals(queryset)`, from the cache when it is still right.
+    """`opportunity_stage_totals(queryset)`, from the count cache when it is still right.
 
-    Cached only when every input is covered by the data version: not with a search text (it
-    also matches contact names) nor with "needs attention" (it moves with the clock)."""
-    if version is None or filters.text or filters.needs_attention:
+    Not cached with a search text (it also matches contact names, which contact edits
+    change) nor with "needs attention" (it moves with the clock). The key holds the user and
+    every filter, empty ones included."""
+    if filters.text or filters.needs_attention:
         return opportunity_stage_totals(queryset)
     criteria = (
         user.pk,
@@ -204,20 +196,14 @@ def _stage_totals_rows(
         getattr(filters.tag, "pk", None),
         filters.private_only,
     )
-    digest = hashlib.sha256(repr(criteria).encode()).hexdigest()
-    key = f"board-totals:{version}:{digest}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = opportunity_stage_totals(queryset)
-        cache.set(key, rows, TOTALS_TIMEOUT)
-    return rows
+    return counts_cached("board", criteria, lambda: opportunity_stage_totals(queryset))
 
 
 def board_build(*, user, filters: BoardFilters, per_column: int = CARDS_PER_COLUMN) -> Board:
-    stages, version = _stages_with_data_version()
+    stages = list(stage_list())
     base = currency_base()
     queryset = board_queryset(user=user, filters=filters, stages=stages)
-    rows = _stage_totals_rows(queryset, user=user, filters=filters, version=version)
+    rows = _stage_totals_rows(queryset, user=user, filters=filters)
     totals = stage_totals_in_base(queryset, base=base, rows=rows)
     cards = opportunity_board_cards(
         queryset,

@@ -210,6 +210,7 @@ class OpportunityFilterSet(django_filters.FilterSet):
         return data.get("sortOrder") == "descending"
 
     def criteria_key(self) -> tuple:
-        """The criteria alone (no order), as a hashable key for caching counts."""
+        """Every criterion (no order), as a key for caching counts. Falsy values stay in:
+        `stageType=0` (Open) is a criterion, not the absence of one."""
         data = self.form.cleaned_data
-        return tuple((name, repr(data.get(name))) for name in FILTER_PARAMETERS if data.get(name))
+        return tuple((name, repr(data.get(name))) for name in FILTER_PARAMETERS)

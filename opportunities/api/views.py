@@ -23,6 +23,7 @@ from opportunities import services
 from opportunities.api import serializers as docs
 from opportunities.api.filters import WITHIN_STAGE_ORDER, OpportunityFilterSet, SortBy
 from opportunities.api.serializers import OpportunityRenderer
+from opportunities.counts_cache import opportunity_counts_by_stage_cached
 from opportunities.errors import OpportunityNotFound, StageNotFound
 from opportunities.models import (
     BidType,
@@ -38,7 +39,6 @@ from opportunities.selectors import (
     opportunity_list_visible_to,
     opportunity_with_access,
 )
-from opportunities.versions import opportunity_counts_by_stage_cached
 
 TAGS = ["Opportunities"]
 
