@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
+from contacts.lock_objects import contacts_lock_for_link
 from contacts.models import Contact
 from contacts.selectors import contact_list_visible_to
 from core.access import clear_access_list, replace_access_list
@@ -23,11 +24,16 @@ from core.models import Currency, CustomFieldDefinition, EntityType, Tag
 from core.notifications import notify_access_granted_on_commit
 from core.selectors import currency_base
 from core.services import require_admin, tags_get_or_create
+from opportunities.counts_cache import counts_invalidate
 from opportunities.errors import (
     OpportunityChanged,
     OpportunityNotFound,
     ResponsibleChangeDenied,
     StageInUse,
+)
+from opportunities.lock_objects import (
+    opportunity_qs_select_for_update,
+    stage_qs_select_for_update,
 )
 from opportunities.models import (
     BidType,
@@ -179,6 +185,10 @@ def _check_relation(name: str, value, *, acting_user) -> object:
 
 def _contacts_visible(user, contacts: list[Contact]) -> bool:
     ids = {contact.pk for contact in contacts}
+    # The contacts a write links are locked now (after the opportunity's row), so a
+    # concurrent delete of one either waits for this write or has won: "not found", not an
+    # integrity error at commit.
+    contacts_lock_for_link(ids)
     return contact_list_visible_to(user=user).filter(pk__in=ids).count() == len(ids)
 
 
@@ -352,6 +362,7 @@ def opportunity_create(
     _apply_close_date_rule(
         opportunity, opportunity.stage, explicit_close=values.get("actual_close_date") is not None
     )
+    counts_invalidate()
     opportunity.save()
     _record_stage_change(
         opportunity, from_stage_id=None, to_stage=opportunity.stage, changed_by=created_by, at=now
@@ -385,14 +396,12 @@ def _lock(opportunity: Opportunity, *, visible_to: User | None = None) -> Opport
 
 
 def _lock_all(opportunity_ids: Iterable[int]) -> None:
-    """Lock every row a multi-row service will write, in primary-key order, before its first
-    write. Every write bumps the single DataVersion row (a lock held to commit), so a service
-    that wrote and then waited for another row lock could deadlock with one holding that row
-    and waiting for the DataVersion row."""
+    """Lock every row a multi-row service will write, in primary-key order
+    (`opportunity_qs_select_for_update`), before its first write: a transaction holding one
+    of them waits for the others instead of deadlocking with this one."""
     list(
-        Opportunity.objects.select_for_update()
+        opportunity_qs_select_for_update()
         .filter(pk__in=list(opportunity_ids))
-        .order_by("pk")
         .values_list("pk", flat=True)
     )
 
@@ -455,6 +464,7 @@ def opportunity_update(
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
     opportunity = _lock_editable(opportunity, user=updated_by)
+    counts_invalidate()
     _check_version(opportunity, expected_version)
     now = timezone.now()
 
@@ -538,6 +548,7 @@ def opportunity_move_to_stage(
     """Move to `stage`: probability from the stage, actual close date set on entering a closed
     stage and cleared on leaving it, and a history row. Moving to the current stage is a no-op."""
     opportunity = _lock_editable(opportunity, user=moved_by)
+    counts_invalidate()
     if not isinstance(stage, Stage):
         raise InvalidInput("Deal milestone is not found", field="stageid")
     if stage.pk == opportunity.stage_id:
@@ -580,6 +591,7 @@ def opportunity_set_access(
     (None keeps the current list); `set_by` is always on it. With `expected_version` (the
     sharing form), OpportunityChanged when it was written since."""
     opportunity = _lock(opportunity, visible_to=set_by)
+    counts_invalidate()
     if not opportunity_can_change_access(user=set_by, opportunity=opportunity):
         raise AccessDenied()
     _check_version(opportunity, expected_version)
@@ -627,6 +639,7 @@ def opportunity_add_member(
     *, opportunity: Opportunity, contact: Contact, added_by: User
 ) -> Contact:
     opportunity = _lock_editable(opportunity, user=added_by)
+    counts_invalidate()
     if not _contacts_visible(added_by, [contact]):
         raise NotFound("Contact not found")
     _, created = OpportunityMember.objects.get_or_create(opportunity=opportunity, contact=contact)
@@ -642,6 +655,7 @@ def opportunity_remove_member(
     """Unlink a contact. `keep_primary` refuses to unlink the primary contact (the contact-side
     route does; the opportunity-side route allows it and clears the primary contact)."""
     opportunity = _lock_editable(opportunity, user=removed_by)
+    counts_invalidate()
     if not _contacts_visible(removed_by, [contact]):
         raise NotFound("Contact not found")
     was_primary = opportunity.contact_id == contact.pk
@@ -673,6 +687,7 @@ def opportunity_set_custom_field(
 @transaction.atomic
 def opportunity_add_tag(*, opportunity: Opportunity, tag_name: str, added_by: User):
     opportunity = _lock_editable(opportunity, user=added_by)
+    counts_invalidate()
     (tag,) = tags_get_or_create(entity_type=EntityType.OPPORTUNITY, titles=[tag_name])
     opportunity.tags.add(tag)
     _bump_version(opportunity)
@@ -682,6 +697,7 @@ def opportunity_add_tag(*, opportunity: Opportunity, tag_name: str, added_by: Us
 @transaction.atomic
 def opportunity_remove_tag(*, opportunity: Opportunity, tag_name: str, removed_by: User) -> None:
     opportunity = _lock_editable(opportunity, user=removed_by)
+    counts_invalidate()
     tags = list(opportunity.tags.filter(title__iexact=(tag_name or "").strip()))
     if tags:
         opportunity.tags.remove(*tags)
@@ -692,6 +708,7 @@ def opportunity_remove_tag(*, opportunity: Opportunity, tag_name: str, removed_b
 def opportunity_delete(*, opportunity: Opportunity, deleted_by: User) -> Opportunity:
     """Delete one opportunity with its members, values, history and access list."""
     opportunity = _lock_editable(opportunity, user=deleted_by)
+    counts_invalidate()
     opportunity_id = opportunity.pk
     opportunity.delete()
     opportunity.pk = opportunity_id  # the caller renders what was deleted
@@ -709,7 +726,7 @@ def opportunity_delete_many(
     ids = list(dict.fromkeys(int(i) for i in opportunity_ids))
     if not ids:
         raise InvalidInput("The list of opportunity ids is empty.", field="opportunityids")
-    locked = list(Opportunity.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    locked = list(opportunity_qs_select_for_update().filter(pk__in=ids))
     visible = set(
         opportunity_list_visible_to(user=deleted_by).filter(pk__in=ids).values_list("pk", flat=True)
     )
@@ -727,6 +744,7 @@ def opportunity_delete_many(
         for opportunity in locked:
             if not opportunity_can_edit(user=deleted_by, opportunity=opportunity):
                 raise AccessDenied(f"Access Denied: opportunity {opportunity.pk}")
+    counts_invalidate()
     deleted = [
         Opportunity(**{f.attname: getattr(o, f.attname) for f in o._meta.concrete_fields})
         for o in locked
@@ -806,6 +824,7 @@ def stage_create(
         stage_type=stage_type,
         days_before_warning=days_before_warning,
     )
+    counts_invalidate()
     last = Stage.objects.order_by("-sort_order").values_list("sort_order", flat=True).first()
     return Stage.objects.create(**values, sort_order=(last or 0) + 1)
 
@@ -814,6 +833,7 @@ def stage_create(
 def stage_update(*, stage: Stage, updated_by: User, **changes) -> Stage:
     require_admin(updated_by)
     stage = Stage.objects.select_for_update().get(pk=stage.pk)
+    counts_invalidate()
     current = {
         "title": stage.title,
         "description": stage.description,
@@ -838,10 +858,11 @@ def stage_reorder(*, stage_ids: list[int], reordered_by: User) -> list[Stage]:
     ids = [int(i) for i in stage_ids or []]
     if not ids:
         raise InvalidInput("The list of stage ids is empty.", field="ids")
-    stages = Stage.objects.select_for_update().in_bulk(ids)
+    stages = {stage.pk: stage for stage in stage_qs_select_for_update()}
     missing = [i for i in ids if i not in stages]
     if missing:
         raise NotFound(f"Deal milestone is not found: {missing[0]}")
+    counts_invalidate()
     others = list(Stage.objects.exclude(pk__in=ids).order_by("sort_order", "id"))
     ordered = [stages[i] for i in dict.fromkeys(ids)] + others
     for position, stage in enumerate(ordered):
@@ -856,6 +877,7 @@ def stage_delete(*, stage: Stage, deleted_by: User) -> Stage:
     stage = Stage.objects.select_for_update().get(pk=stage.pk)
     if stage.opportunities.exists():
         raise StageInUse()
+    counts_invalidate()
     stage_id = stage.pk
     stage.delete()
     stage.pk = stage_id
@@ -874,19 +896,18 @@ def opportunity_tag_add_many(
     ids = list(dict.fromkeys(int(i) for i in opportunity_ids))
     # The rows are locked before the tag may be created: no write before the last row lock.
     candidates = list(
-        opportunity_list_visible_to(user=added_by)
-        .filter(pk__in=ids)
-        .select_for_update(of=("self",))
-        .prefetch_related(
+        opportunity_qs_select_for_update(
+            opportunity_list_visible_to(user=added_by).filter(pk__in=ids)
+        ).prefetch_related(
             Prefetch(
                 "opportunityuserobjectpermission_set",
                 queryset=OpportunityUserObjectPermission.objects.only("user_id", "content_object"),
                 to_attr="access_permissions",
             )
         )
-        .order_by("pk")
     )
     editable = [o.pk for o in candidates if opportunity_can_edit(user=added_by, opportunity=o)]
+    counts_invalidate()
     (tag,) = tags_get_or_create(entity_type=EntityType.OPPORTUNITY, titles=[tag_name])
     Opportunity.tags.through.objects.bulk_create(
         [Opportunity.tags.through(opportunity_id=pk, tag_id=tag.pk) for pk in editable],
@@ -913,6 +934,7 @@ def opportunity_tag_delete(*, tag_name: str, deleted_by: User) -> Tag:
     carrying = list(tag.opportunities.values_list("pk", flat=True))
     _lock_all(carrying)
     Opportunity.objects.filter(pk__in=carrying).update(version=F("version") + 1)
+    counts_invalidate()
     tag_id = tag.pk
     tag.delete()
     tag.pk = tag_id
@@ -925,6 +947,7 @@ def opportunity_tags_delete_unused(*, deleted_by: User) -> list[str]:
     require_admin(deleted_by)
     unused = Tag.objects.filter(entity_type=EntityType.OPPORTUNITY, opportunities__isnull=True)
     rows = list(unused.order_by(Lower("title"), "id").values_list("pk", "title"))
+    counts_invalidate()
     # re-checked at delete time: a tag put on an opportunity meanwhile stays
     Tag.objects.filter(pk__in=[pk for pk, _ in rows], opportunities__isnull=True).delete()
     return [title for _, title in rows]
