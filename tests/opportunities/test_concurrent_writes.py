@@ -1,8 +1,8 @@
 """Concurrent writers on PostgreSQL (row locks are a no-op on SQLite).
 
-Every write to the opportunity tables bumps the single DataVersion row (a lock held until
-commit). A multi-row service must therefore take all its row locks before its first write, or it
-deadlocks with a transaction that holds one of its rows and then writes."""
+A multi-row service takes all its row locks, in primary-key order
+(`opportunities/lock_objects.py`), before its first write, so it waits for a transaction that
+holds one of its rows and then writes, instead of deadlocking with it."""
 
 import threading
 import time
