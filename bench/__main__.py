@@ -41,6 +41,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--database-url", help="default: $DATABASE_URL, else SQLite")
     parser.add_argument(
+        "--cache-url",
+        help="the product's cache (CACHE_URL): default $CACHE_URL or $REDIS_URL, else Redis on "
+        "127.0.0.1:6379 (database 15) when it answers, else locmem:// (counts then not cached)",
+    )
+    parser.add_argument(
+        "--writers", type=int, default=2, help="writer threads of the mixed scenario (2)"
+    )
+    parser.add_argument(
         "--bench-database-url", help="use exactly this database for the bench (dropped!)"
     )
     parser.add_argument("--only", help="comma-separated scenario names to run (others are skipped)")
@@ -79,8 +87,10 @@ def main(argv=None) -> int:
     source_url = args.database_url or os.environ.get("DATABASE_URL")
     url = args.bench_database_url or database.bench_url_for(source_url)
     print(f"bench database: {database.describe(url)}")
+    args.cache_url = database.cache_url_for(args.cache_url)
+    print(f"bench cache: {database.describe(args.cache_url)}")
     fresh = database.recreate(url, keep=args.reuse)
-    database.configure_django(url)
+    database.configure_django(url, cache_url=args.cache_url)
 
     from bench.runner import Runner
 

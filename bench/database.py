@@ -7,6 +7,7 @@ SQLite: a file under bench/data/ (git-ignored). `--bench-database-url` names one
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -71,12 +72,35 @@ def recreate(url: str, *, keep: bool) -> bool:
     return True
 
 
-def configure_django(url: str) -> None:
-    """Point Django at the bench database and set it up, with DEBUG off at run time.
+def cache_url_for(explicit: str | None) -> str:
+    """The cache the product uses in the bench (and its gunicorn workers): counts are cached
+    only in a cache shared by every process (`opportunities/counts_cache.py`), as production
+    runs with Redis. `explicit`, else $CACHE_URL/$REDIS_URL, else a local Redis when one
+    answers (database 15, keys prefixed `pipeline-bench`), else per-process local memory."""
+    if explicit:
+        return explicit
+    configured = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
+    if configured:
+        return configured
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.3) as sock:
+            sock.sendall(b"PING\r\n")
+            if sock.recv(16).startswith(b"+PONG"):
+                return "redis://127.0.0.1:6379/15"
+    except OSError:
+        pass
+    return "locmem://"
+
+
+def configure_django(url: str, *, cache_url: str = "locmem://") -> None:
+    """Point Django at the bench database and cache and set it up, with DEBUG off at run time.
 
     Settings are read with the developer defaults (so static files need no manifest), then DEBUG
     is switched off before the first request: no query log, no debug templates."""
     os.environ["DATABASE_URL"] = url
+    os.environ["CACHE_URL"] = cache_url
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("CACHE_KEY_PREFIX", "pipeline-bench")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_project.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django

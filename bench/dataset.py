@@ -331,6 +331,7 @@ OPPORTUNITY_COLUMNS = (
     "one_time_revenue",
     "recurring_revenue",
     "contract_months",
+    "version",
 )
 
 
@@ -377,6 +378,7 @@ def _opportunity(i: int, fx: Fixture, *, overrides: dict | None = None):
         "one_time_revenue": Decimal(0),
         "recurring_revenue": Decimal(0),
         "contract_months": 0,
+        "version": 1,
     }
     if overrides:
         row.update(overrides)

@@ -6,7 +6,7 @@ import os
 
 from bench.database import configure_django
 
-configure_django(os.environ["DATABASE_URL"])
+configure_django(os.environ["DATABASE_URL"], cache_url=os.environ.get("CACHE_URL", "locmem://"))
 # A server keeps its connections (DATABASE_CONN_MAX_AGE), as the production settings do.
 from django.conf import settings  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402

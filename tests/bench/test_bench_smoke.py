@@ -21,6 +21,7 @@ SCENARIOS = {
     "group_delete_100",
     "board",
     "board_filtered",
+    "mixed",
 }
 
 
@@ -83,3 +84,12 @@ def test_growth_and_targets_are_reported_when_quick_profile_runs(results):
     for name in ("filter_50", "board"):
         assert results["scenarios"][name]["growth_ratio"] > 0
     assert {row["scenario"] for row in results["targets"]} >= {"filter_50", "board", "move"}
+
+
+def test_mixed_scenario_reports_count_misses_and_no_wrong_total_when_clients_write(results):
+    mixed = results["scenarios"]["mixed"]
+    assert mixed["writes"] > 0 and mixed["write_errors"] == 0
+    assert mixed["count_hits"] + mixed["count_misses"] == mixed["count_requests"] > 0
+    assert 0 <= mixed["miss_rate"] <= 1
+    assert mixed["wrong_totals"] == 0
+    assert results["settings"]["cache"] and "counts_cached" in results["settings"]
