@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='token_epoch',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text='Bumped when the user is deactivated: API tokens and sessions from before stop working for good, also once the user is active again.'),
+            model_name="user",
+            name="token_epoch",
+            field=models.PositiveIntegerField(
+                default=0,
+                editable=False,
+                help_text="Bumped when the user is deactivated: API tokens and sessions from before stop working for good, also once the user is active again.",
+            ),
         ),
     ]

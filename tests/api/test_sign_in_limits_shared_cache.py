@@ -108,9 +108,10 @@ def test_account_locked_here_when_another_process_counted_the_failures(shared_ca
     )
     assert response.status_code == 429
     elsewhere = APIClient(REMOTE_ADDR="192.0.2.44")
-    assert elsewhere.post(
+    signed_in = elsewhere.post(
         "/api/2.0/authentication", {"userName": "alice", "password": DEFAULT_PASSWORD}
-    ).status_code == 201
+    )
+    assert signed_in.status_code == 201
 
 
 def test_other_process_sees_the_lock_when_failures_were_counted_here(shared_cache, other_user):
