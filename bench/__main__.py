@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -90,7 +91,9 @@ def main(argv=None) -> int:
     args.cache_url = database.cache_url_for(args.cache_url)
     print(f"bench cache: {database.describe(args.cache_url)}")
     fresh = database.recreate(url, keep=args.reuse)
-    database.configure_django(url, cache_url=args.cache_url)
+    database.configure_django(
+        url, cache_url=args.cache_url, key_prefix=f"pipeline-bench-{secrets.token_hex(4)}"
+    )
 
     from bench.runner import Runner
 

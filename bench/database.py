@@ -92,15 +92,20 @@ def cache_url_for(explicit: str | None) -> str:
     return "locmem://"
 
 
-def configure_django(url: str, *, cache_url: str = "locmem://") -> None:
+def configure_django(
+    url: str, *, cache_url: str = "locmem://", key_prefix: str | None = None
+) -> None:
     """Point Django at the bench database and cache and set it up, with DEBUG off at run time.
 
+    `key_prefix`: the run's own cache keys (a run shares the cache with nobody, not even a
+    concurrent run on another database); the gunicorn workers inherit it from the environment.
     Settings are read with the developer defaults (so static files need no manifest), then DEBUG
     is switched off before the first request: no query log, no debug templates."""
     os.environ["DATABASE_URL"] = url
     os.environ["CACHE_URL"] = cache_url
     os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("CACHE_KEY_PREFIX", "pipeline-bench")
+    if key_prefix:
+        os.environ["CACHE_KEY_PREFIX"] = key_prefix
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_project.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django

@@ -40,6 +40,7 @@ from opportunities.selectors import opportunity_counts_by_stage
 
 TIMEOUT = 30  # seconds, ONLYOFFICE's; the generation, not the timeout, keeps counts right
 GENERATION_KEY = "opportunity-counts:generation"
+GENERATION_TIMEOUT = 24 * 3600  # an expired generation is a new one: nothing stale comes back
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
@@ -61,14 +62,14 @@ def _generation() -> str | None:
     cache = _cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:  # first use, or evicted: a fresh token, the first adder's wins
-        cache.add(GENERATION_KEY, _new_token(), timeout=None)
+        cache.add(GENERATION_KEY, _new_token(), timeout=GENERATION_TIMEOUT)
         generation = cache.get(GENERATION_KEY)
     return generation
 
 
 def _bump() -> None:
     try:
-        _cache().set(GENERATION_KEY, _new_token(), timeout=None)
+        _cache().set(GENERATION_KEY, _new_token(), timeout=GENERATION_TIMEOUT)
     except Exception:  # the data is committed; the 30 s timeout bounds the staleness
         logger.exception("could not invalidate the cached opportunity counts")
 
