@@ -199,6 +199,29 @@ def _clean_members(members: Iterable[Contact], *, acting_user) -> list[Contact]:
     return members
 
 
+def _keep_hidden_contacts(
+    opportunity: Opportunity, cleaned: dict, members: list[Contact] | None, *, user: User
+) -> None:
+    """What `user` cannot see does not exist for them, so their update leaves it alone: the
+    contact or customer they see as none is not cleared, and replacing the members they see
+    keeps those they cannot see (the page's edit form and PUT alike)."""
+    for name in ("contact", "customer"):
+        current = getattr(opportunity, f"{name}_id")
+        if (
+            name in cleaned
+            and cleaned[name] is None
+            and current is not None
+            and not contact_list_visible_to(user=user).filter(pk=current).exists()
+        ):
+            del cleaned[name]
+    if members is not None:
+        members.extend(
+            Contact.objects.filter(opportunities=opportunity).exclude(
+                pk__in=contact_list_visible_to(user=user).values("pk")
+            )
+        )
+
+
 def _clean_custom_fields(values: dict) -> dict[CustomFieldDefinition, str]:
     """{definition id: raw value} -> {definition: stored text}; "" means delete."""
     if not values:
@@ -480,6 +503,7 @@ def opportunity_update(
         if "members" in changes
         else None
     )
+    _keep_hidden_contacts(opportunity, cleaned, members, user=updated_by)
     custom_values = _clean_custom_fields(changes.get("custom_fields") or {})
     access_users = (
         _clean_access_list(changes["access_list"])

@@ -43,6 +43,7 @@ from opportunities.selectors import (
     opportunity_get_visible,
     opportunity_list_visible_to,
     opportunity_stage_history,
+    opportunity_with_contacts_shown,
     opportunity_with_related,
     stage_get,
     stage_list,
@@ -193,7 +194,7 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
     stages = [previous_stage] if previous_stage.pk != opportunity.stage_id else []
     stages.append(opportunity.stage)
     card = opportunity_card_related(
-        board_queryset(user=request.user, filters=BoardFilters()).filter(pk=pk)
+        board_queryset(user=request.user, filters=BoardFilters()).filter(pk=pk), user=request.user
     ).first()
     board_prepare_cards([card], user=request.user)
     columns = board_columns_totals(user=request.user, filters=filters, stages=stages)
@@ -239,7 +240,9 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
         sort, key = "close", "close"
     ordering = [f"-{field}" if sort.startswith("-") else field for field in LIST_SORTS[key]]
     queryset = (
-        board_queryset(user=request.user, filters=filters)
+        opportunity_with_contacts_shown(
+            board_queryset(user=request.user, filters=filters), user=request.user
+        )
         .select_related("stage", "bid_currency", "contact", "customer", "responsible")
         .prefetch_related("tags")
         .order_by(*ordering)
@@ -295,7 +298,7 @@ def opportunity_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = (
-        opportunity_with_related(opportunity_list_visible_to(user=request.user))
+        opportunity_with_related(opportunity_list_visible_to(user=request.user), user=request.user)
         .filter(pk=pk)
         .first()
     )
