@@ -22,6 +22,7 @@ from django.utils import timezone
 from contacts.selectors import contact_list_visible_to, contact_visible_q
 from core.access import access_list_user_ids, visible_q
 from core.models import CustomFieldDefinition, EntityType, FieldType, Tag
+from core.selectors import custom_field_list
 from opportunities.errors import OpportunityNotFound, StageNotFound
 from opportunities.models import (
     Opportunity,
@@ -429,6 +430,21 @@ def opportunity_related_to_contact(*, user, contact) -> QuerySet[Opportunity]:
 
 
 # -- tags and custom field values (API list routes) ----------------------------------------------
+
+
+def opportunity_custom_fields_with_counts(*, user) -> QuerySet[CustomFieldDefinition]:
+    """The opportunity custom field definitions with `relative_items_count`: how many
+    opportunities `user` may see hold a value (private deals of others are not counted), in
+    one aggregate query."""
+    definitions = custom_field_list(entity_type=EntityType.OPPORTUNITY)
+    if _is_signed_in(user) and user.is_crm_admin:
+        return definitions.annotate(relative_items_count=Count("opportunity_values"))
+    visible_ids = opportunity_list_visible_to(user=user).values("pk")
+    return definitions.annotate(
+        relative_items_count=Count(
+            "opportunity_values", filter=Q(opportunity_values__opportunity__in=visible_ids)
+        )
+    )
 
 
 def opportunity_tags_with_counts(*, user) -> QuerySet[Tag]:

@@ -10,13 +10,17 @@ from rest_framework.response import Response
 from core import services as core_services
 from core.errors import InvalidInput
 from core.models import CustomFieldDefinition, EntityType, FieldType
-from core.selectors import custom_field_get, custom_field_list_with_counts
+from core.selectors import custom_field_get
 from crm_project.api.views import OnlyOfficeAPIView
 from opportunities import services
 from opportunities.api import list_item_serializers as docs
 from opportunities.api.list_item_permissions import IsCrmAdminFor
 from opportunities.api.shapes import custom_field_base_shape
-from opportunities.selectors import opportunity_custom_field_values, opportunity_get_visible
+from opportunities.selectors import (
+    opportunity_custom_field_values,
+    opportunity_custom_fields_with_counts,
+    opportunity_get_visible,
+)
 
 TAGS = ["Opportunity custom fields"]
 ENTITY = EntityType.OPPORTUNITY
@@ -39,8 +43,9 @@ def _positive_id(value: int | None, name: str) -> int:
     return value
 
 
-def _definition_with_count(field_id: int) -> CustomFieldDefinition:
-    definition = custom_field_list_with_counts(entity_type=ENTITY).filter(pk=field_id).first()
+def _definition_with_count(field_id: int, *, user) -> CustomFieldDefinition:
+    """The definition with the number of opportunities `user` may see holding a value."""
+    definition = opportunity_custom_fields_with_counts(user=user).filter(pk=field_id).first()
     return definition or custom_field_get(entity_type=ENTITY, field_id=field_id)
 
 
@@ -66,7 +71,7 @@ class CustomFieldDefinitionListView(CustomFieldBaseView):
         responses=docs.CustomFieldSerializer(many=True),
     )
     def get(self, request, format=None):
-        definitions = custom_field_list_with_counts(entity_type=ENTITY)
+        definitions = opportunity_custom_fields_with_counts(user=request.user)
         return Response([custom_field_wrapper(definition) for definition in definitions])
 
 
@@ -117,7 +122,8 @@ class CustomFieldDetailView(CustomFieldBaseView):
             position=params.integer("position"),
             mask=self.mask() if params.has("mask") else None,
         )
-        return Response(custom_field_wrapper(_definition_with_count(definition.pk)))
+        definition = _definition_with_count(definition.pk, user=request.user)
+        return Response(custom_field_wrapper(definition))
 
     @extend_schema(
         tags=TAGS,
@@ -126,7 +132,7 @@ class CustomFieldDetailView(CustomFieldBaseView):
         responses={200: docs.CustomFieldSerializer},
     )
     def delete(self, request, fieldid, format=None):
-        definition = _definition_with_count(self.definition().pk)
+        definition = _definition_with_count(self.definition().pk, user=request.user)
         shape = custom_field_wrapper(definition)
         core_services.custom_field_delete(definition=definition, deleted_by=request.user)
         return Response(shape)

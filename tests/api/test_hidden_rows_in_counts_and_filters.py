@@ -5,7 +5,13 @@ in filters. A private opportunity or contact hidden from the caller counts as no
 import pytest
 
 from opportunities.models import Opportunity, Stage
-from tests.factories import CompanyFactory, OpportunityFactory, PersonFactory
+from tests.factories import (
+    CompanyFactory,
+    CustomFieldFactory,
+    OpportunityCustomFieldValueFactory,
+    OpportunityFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -324,3 +330,23 @@ def test_contact_routes_answer_a_hidden_contact_exactly_as_a_missing_one(
     hidden_person.refresh_from_db()
     assert hidden_person.is_private
     assert linked.members.filter(pk=hidden_person.pk).exists()
+
+
+def test_custom_field_counts_leave_out_private_opportunities_hidden_from_the_caller(
+    user_client, admin_client, user, other_user
+):
+    field = CustomFieldFactory(label="Budget owner")
+    OpportunityCustomFieldValueFactory(
+        opportunity=OpportunityFactory(created_by=user), field=field, value="Ann"
+    )
+    OpportunityCustomFieldValueFactory(
+        opportunity=OpportunityFactory(created_by=other_user, access_list=[other_user]),
+        field=field,
+        value="Bo",
+    )
+
+    mine = user_client.get(f"{API}/opportunity/customfield/definitions").json()["response"]
+    everyone = admin_client.get(f"{API}/opportunity/customfield/definitions").json()["response"]
+
+    assert {f["id"]: f["relativeItemsCount"] for f in mine}[field.pk] == 1
+    assert {f["id"]: f["relativeItemsCount"] for f in everyone}[field.pk] == 2
