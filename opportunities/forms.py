@@ -125,7 +125,8 @@ def date_to_datetime(value):
 
 class StorableDateField(forms.DateField):
     """A date whose start of day can be stored and read back (`ensure_storable`): 0001-01-01
-    east of UTC is year 0 in UTC, a form error rather than a failed save."""
+    east of UTC is year 0 in UTC, a form error rather than a failed save (and a year-1 date
+    would read back as "no date")."""
 
     def validate(self, value):
         super().validate(value)
@@ -135,7 +136,7 @@ class StorableDateField(forms.DateField):
             ensure_storable(date_to_datetime(value), field=self.label or "date")
         except InvalidInput as exc:
             raise forms.ValidationError(
-                "This date cannot be stored: choose one between the years 1 and 9999.",
+                "This date cannot be stored: choose one between the years 2 and 9999.",
                 code="out_of_range",
             ) from exc
 

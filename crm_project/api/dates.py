@@ -32,6 +32,13 @@ def format_datetime(value: datetime | date | None, zone: tzinfo | None = None) -
         value = timezone.make_aware(datetime.combine(value, time.min), zone)
     local = value.astimezone(zone)
     offset = local.utcoffset()
+    if offset and offset.seconds % 60:
+        # A local mean time before 1900 (Tokyo was +09:18:59): the wire's offset has no
+        # seconds, so write the same instant at the offset rounded to the minute.
+        local = value.astimezone(
+            dt_timezone(timedelta(minutes=round(offset / timedelta(minutes=1))))
+        )
+        offset = local.utcoffset()
     if not offset:
         suffix = "Z"
     else:
@@ -94,18 +101,20 @@ def parse_datetime(value, *, field: str) -> datetime | None:
 
 def ensure_storable(moment: datetime, *, field: str) -> datetime:
     """The aware `moment`, if it can be stored and read back: in UTC (how the database keeps
-    it) and in the portal's zone (how every answer and page shows it) it must stay within
-    years 1 to 9999, Python's range. `9999-12-31T23:59:59-14:00` is year 10000 in UTC: the
-    database would take it, and every later read of the row would fail. A 400 naming the
+    it) and in the portal's zone (how every answer and page shows it) it must fall within the
+    years 2 to 9999. Past 9999 Python cannot read the row back (`9999-12-31T23:59:59-14:00`
+    is year 10000 in UTC: the database would take it, and every later read of the row would
+    fail); in year 1 it would read back as DateTime.MinValue, "no date". A 400 naming the
     field instead."""
     zones = {UTC, timezone.get_default_timezone(), timezone.get_current_timezone()}
     try:
-        for zone in zones:
-            moment.astimezone(zone)
-    except OverflowError as exc:
+        readable = all(moment.astimezone(zone).year >= 2 for zone in zones)
+    except OverflowError:
+        readable = False
+    if not readable:
         raise InvalidInput(
             f"{field}: {moment.isoformat()} cannot be stored: a date must fall within the "
-            "years 1 to 9999 in UTC and in the portal's time zone.",
+            "years 2 to 9999 in UTC and in the portal's time zone.",
             field=field,
-        ) from exc
+        )
     return moment

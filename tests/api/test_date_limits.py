@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/2.0/crm/opportunity"
 YEAR_10000 = "9999-12-31T23:59:59-14:00"
+YEAR_1_IN_UTC = "0002-01-01T00:00:00+14:00"  # would read back as 0001-…, "no date"
 BAD_OFFSETS = [
     "2030-01-01T00:00:00+24:00",
     "2030-01-01T00:00:00-99:00",
@@ -26,7 +27,7 @@ def assert_refused(response, field: str) -> None:
 
 
 @pytest.mark.parametrize("field", ["expectedCloseDate", "actualCloseDate"])
-@pytest.mark.parametrize("value", [YEAR_10000, *BAD_OFFSETS])
+@pytest.mark.parametrize("value", [YEAR_10000, YEAR_1_IN_UTC, *BAD_OFFSETS])
 def test_update_answers_400_and_keeps_the_row_when_the_date_cannot_be_stored(
     client_for, user, opportunity, field, value
 ):
@@ -141,14 +142,14 @@ def test_dates_at_the_edges_of_the_range_are_stored_and_read_back(client_for, us
         f"{URL}/{opportunity.pk}", {"expectedCloseDate": "9999-12-31T23:59:59+14:00"}, format="json"
     )
     early = client.put(
-        f"{URL}/{opportunity.pk}", {"actualCloseDate": "0002-01-01T00:00:00+14:00"}, format="json"
+        f"{URL}/{opportunity.pk}", {"actualCloseDate": "0002-01-01T14:00:00+14:00"}, format="json"
     )
 
     assert late.status_code == 200
     assert early.status_code == 200
     body = client.get(f"{URL}/{opportunity.pk}").json()["response"]
     assert body["expectedCloseDate"] == "9999-12-31T09:59:59.0000000Z"
-    assert body["actualCloseDate"] == "0001-12-31T10:00:00.0000000Z"
+    assert body["actualCloseDate"] == "0002-01-01T00:00:00.0000000Z"
 
 
 # -- the HTML forms ------------------------------------------------------------------------------
