@@ -212,6 +212,20 @@ def test_form_answers_400_when_it_has_more_than_1000_fields(client_for, user, op
     assert Opportunity.objects.count() == 1
 
 
+def test_query_answers_400_when_it_has_more_than_1000_fields(client_for, user):
+    query = "&".join(f"f{i}=1" for i in range(1001))
+
+    response = client_for(user).get(f"{OPPORTUNITY}/filter?{query}")
+
+    assert_envelope(response, 400)
+
+
+def test_unknown_api_path_answers_404_in_the_envelope_when_it_holds_a_line_feed(client_for, user):
+    response = client_for(user).get("/api/2.0/crm/nothing%0Ahere")
+
+    assert_envelope(response, 404)
+
+
 # -- numbers past what a column holds ------------------------------------------------------------
 
 
