@@ -178,3 +178,46 @@ def test_every_request_succeeds_when_moves_edits_deletes_and_contact_deletes_rac
     assert not OpportunityMember.objects.exists()
     body = client().get(f"{API}/opportunity/filter").json()
     assert body["total"] == Opportunity.objects.count()
+
+
+def test_linking_a_contact_being_deleted_is_refused_when_the_delete_commits_first(user):
+    """The delete holds the contact's row while the link is attempted: the link waits for it
+    and then finds the contact gone, a "not found" (400) instead of an integrity error when
+    its own transaction commits."""
+    contact = PersonFactory(created_by=user)
+    deal = OpportunityFactory(created_by=user)
+    errors: list[Exception] = []
+    deleting = threading.Event()
+
+    def deleter():
+        try:
+            with transaction.atomic():
+                contact_delete(contact=contact, deleted_by=user)
+                deleting.set()
+                time.sleep(0.5)  # the link now waits for the contact's row
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            deleting.set()
+            connections.close_all()
+
+    def linker():
+        try:
+            deleting.wait(5)
+            opportunity_update(opportunity=deal, updated_by=user, contact=contact)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=deleter), threading.Thread(target=linker)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert not any(thread.is_alive() for thread in threads)
+    assert [type(error).__name__ for error in errors] == ["InvalidInput"]
+    assert errors[0].field == "contactid"
+    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert Opportunity.objects.get(pk=deal.pk).contact_id is None
