@@ -14,5 +14,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ is a 404 in the error envelope, not an HTML page.
-    re_path(r"^(?s:.*)$", not_found),  # (?s): a path holding %0A too
+    # [\s\S]: a path holding %0A too; `(?s:...)` would break every reverse() (not reversible)
+    re_path(r"^[\s\S]*$", not_found),
 ]
