@@ -25,7 +25,7 @@ from crm_project.api.parsers import JSONParser, XMLParser
 from opportunities.models import BidType
 
 PROPERTY_SETTINGS = settings(
-    max_examples=150,
+    max_examples=100,
     derandomize=True,
     database=None,
     deadline=None,

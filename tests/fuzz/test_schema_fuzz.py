@@ -6,7 +6,7 @@ shown").
 Cases are sent through Django's test client (inside the test's transaction) rather than
 schemathesis' own WSGI transport, so each operation runs against a small data set whose ids the
 path parameters often hit. `derandomize=True` and no example database keep CI deterministic;
-FUZZ_EXAMPLES (default 12) bounds the examples per operation and role."""
+FUZZ_EXAMPLES (default 10) bounds the examples per operation and role."""
 
 import json
 import os
@@ -35,7 +35,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES,
     derandomize=True,
