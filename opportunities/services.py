@@ -877,11 +877,13 @@ def stage_update(*, stage: Stage, updated_by: User, **changes) -> Stage:
 
 
 @transaction.atomic
-def stage_reorder(*, stage_ids: list[int], reordered_by: User) -> list[Stage]:
+def stage_reorder(*, stage_ids: list[int] | None, reordered_by: User) -> list[Stage]:
+    """The named stages first, in that order, then the others in their order. An empty or
+    missing list (what ONLYOFFICE clients send when nothing moved) changes nothing."""
     require_admin(reordered_by)
     ids = [int(i) for i in stage_ids or []]
     if not ids:
-        raise InvalidInput("The list of stage ids is empty.", field="ids")
+        return list(Stage.objects.order_by("sort_order", "id"))
     stages = {stage.pk: stage for stage in stage_qs_select_for_update()}
     missing = [i for i in ids if i not in stages]
     if missing:

@@ -161,15 +161,14 @@ class StageReorderView(StageBaseView):
         operation_id="opportunity_stage_reorder",
         summary="Reorder the opportunity stages (admin)",
         description="The stages named in `ids` come first, in that order; the others follow. "
-        "Returns the named stages in their new order.",
+        "Returns the named stages in their new order. An empty or missing `ids` changes "
+        "nothing and returns every stage in the current order.",
         request=docs.StageReorderInputSerializer,
         responses=docs.DealMilestoneSerializer(many=True),
     )
     def put(self, request, format=None):
-        ids = self.params().int_list("ids")
-        if not ids:
-            raise InvalidInput("The list of stage ids is empty.", field="ids")
-        services.stage_reorder(stage_ids=ids, reordered_by=request.user)
-        named = list(dict.fromkeys(ids))
+        ids = self.params().int_list("ids") or []
+        ordered = services.stage_reorder(stage_ids=ids, reordered_by=request.user)
+        named = list(dict.fromkeys(ids)) or [stage.pk for stage in ordered]
         stages = stage_list_with_counts(user=request.user).in_bulk(named)
         return Response([stage_wrapper(stages[stage_id]) for stage_id in named])

@@ -106,14 +106,28 @@ def test_nothing_reordered_when_stage_id_unknown(admin_user):
     assert stage_rows() == before
 
 
-@pytest.mark.parametrize(("actor", "error"), [("user", AccessDenied), ("admin_user", InvalidInput)])
-def test_nothing_reordered_when_refused(request, actor, error):
+@pytest.mark.parametrize("stage_ids", [[], None])
+def test_nothing_reordered_when_refused(user, stage_ids):
     before = stage_rows()
-    stage_ids = [] if actor == "admin_user" else [Stage.objects.last().pk]
 
-    with pytest.raises(error):
-        stage_reorder(stage_ids=stage_ids, reordered_by=request.getfixturevalue(actor))
+    with pytest.raises(AccessDenied):
+        stage_reorder(stage_ids=stage_ids or [Stage.objects.last().pk], reordered_by=user)
 
+    assert stage_rows() == before
+
+
+@pytest.mark.parametrize("stage_ids", [[], None])
+def test_current_order_and_nothing_written_when_reorder_names_no_stage(
+    admin_user, stage_ids, django_assert_max_num_queries
+):
+    before = stage_rows()
+    in_order = list(Stage.objects.order_by("sort_order", "id").values_list("pk", flat=True))
+
+    with django_assert_max_num_queries(3) as captured:  # the savepoint, its release, a read
+        ordered = stage_reorder(stage_ids=stage_ids, reordered_by=admin_user)
+
+    assert [s.pk for s in ordered] == in_order
+    assert not [q for q in captured.captured_queries if "UPDATE" in q["sql"].upper()]
     assert stage_rows() == before
 
 
