@@ -100,7 +100,7 @@ class ServiceModelAdmin(admin.ModelAdmin):
         message = construct_change_message(form, [], add)
         changed_inlines = [
             str(formset.model._meta.verbose_name_plural)
-            for formset in formsets
+            for formset in formsets or ()  # None from the changelist's list editing
             if formset.has_changed()
         ]
         if changed_inlines and not add:

@@ -405,3 +405,32 @@ def test_exchange_rate_is_set_through_the_service_in_admin(admin_browser):
     )
     assert response.status_code == 302
     assert ExchangeRate.objects.get(from_currency="EUR", to_currency="USD").rate == Decimal("1.2")
+
+
+def test_stage_list_edits_go_through_stage_update_and_stage_reorder(admin_browser):
+    from opportunities.models import Stage
+
+    stages = list(Stage.objects.order_by("sort_order", "id"))
+    data = {
+        "form-TOTAL_FORMS": len(stages),
+        "form-INITIAL_FORMS": len(stages),
+        "form-MIN_NUM_FORMS": 0,
+        "form-MAX_NUM_FORMS": 1000,
+        "_save": "Save",
+    }
+    for index, stage in enumerate(stages):
+        data[f"form-{index}-id"] = stage.pk
+        data[f"form-{index}-sort_order"] = stage.sort_order
+        data[f"form-{index}-success_probability"] = stage.success_probability
+        data[f"form-{index}-days_before_warning"] = stage.days_before_warning or ""
+    last = stages[-1]
+    data[f"form-{len(stages) - 1}-sort_order"] = stages[0].sort_order  # to the front
+    data["form-0-success_probability"] = 7
+
+    response = admin_browser.post(changelist_url(Stage), data)
+
+    assert response.status_code == 302
+    ordered = list(Stage.objects.order_by("sort_order", "id"))
+    assert ordered[0] == last
+    assert [s.sort_order for s in ordered] == list(range(len(stages)))
+    assert Stage.objects.get(pk=stages[0].pk).success_probability == 7
