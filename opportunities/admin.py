@@ -101,7 +101,7 @@ class StageAdmin(ServiceModelAdmin):
             stage = stage_update(stage=form.instance, updated_by=request.user, **changed)
         else:
             stage = stage_create(created_by=request.user, **values)
-        if "sort_order" in form.fields and (not change or "sort_order" in form.changed_data):
+        if "sort_order" in form.changed_data:  # otherwise a new stage goes last
             self._move(request, stage, data["sort_order"])
             stage.refresh_from_db()
         return stage

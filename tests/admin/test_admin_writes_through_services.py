@@ -22,7 +22,6 @@ from tests.factories import (
     CustomFieldFactory,
     OpportunityFactory,
     PersonFactory,
-    StageFactory,
     default_stage,
 )
 
@@ -288,29 +287,30 @@ def test_stage_in_use_is_not_deleted_and_the_admin_is_told(admin_browser, opport
     assert type(stage).objects.filter(pk=stage.pk).exists()
 
 
-def test_stage_created_in_admin_goes_through_the_service_and_is_placed_by_sort_order(
-    admin_browser,
-):
-    first = StageFactory(title="Zero", sort_order=0)
-    response = admin_browser.post(
-        add_url(type(first)),
-        {
-            "title": "  Discovery  ",
+def test_stage_created_in_admin_goes_last_unless_a_sort_order_is_given(admin_browser):
+    from opportunities.models import Stage
+
+    def post(title, sort_order):
+        data = {
+            "title": f"  {title}  ",
             "description": "",
             "color": "#123456",
-            "sort_order": 0,
+            "sort_order": sort_order,
             "success_probability": 5,
             "stage_type": 0,
             "days_before_warning": "",
-        },
-    )
-    assert response.status_code == 302
-    created = type(first).objects.get(title="Discovery")
-    ordered = list(type(first).objects.order_by("sort_order", "id").values_list("pk", flat=True))
-    assert ordered[0] == created.pk and ordered[1] != created.pk
-    assert sorted(type(first).objects.values_list("sort_order", flat=True)) == list(
-        range(len(ordered))
-    )
+        }
+        response = admin_browser.post(add_url(Stage), data)
+        assert response.status_code == 302
+        return Stage.objects.get(title=title)
+
+    last = post("Wrap-up", 0)  # the default sort order: the service puts it last
+    assert list(Stage.objects.order_by("sort_order", "id"))[-1] == last
+    before = list(Stage.objects.order_by("sort_order", "id"))
+    first = post("Discovery", -1)  # before every other stage
+    ordered = list(Stage.objects.order_by("sort_order", "id"))
+    assert ordered == [first, *before]
+    assert [s.sort_order for s in ordered] == list(range(len(ordered)))
 
 
 # -- contacts ------------------------------------------------------------------------------------
