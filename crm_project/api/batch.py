@@ -59,7 +59,7 @@ DEFAULT_BODY_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 # carry MAX_REQUESTS password guesses).
 REFUSED_ROUTES = {
     "api-batch": "a batch cannot hold another batch",
-    "api-authentication": ("the sign-in route cannot be batched"),
+    "api-authentication": "the sign-in route cannot be batched",
 }
 # What an item does not take from the outer request: its own body, method and address.
 _NOT_COPIED = {
