@@ -50,7 +50,11 @@ class StageColorInputSerializer(serializers.Serializer):
 
 
 class StageReorderInputSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), help_text="Stage ids.")
+    ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Stage ids, in their new order; empty or missing changes nothing.",
+    )
 
 
 # -- custom fields -------------------------------------------------------------------------------
