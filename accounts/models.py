@@ -2,6 +2,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
 
@@ -11,6 +12,22 @@ class User(AbstractUser):
     uuid = models.UUIDField("GUID", default=uuid.uuid4, unique=True, editable=False)
     display_name = models.CharField(max_length=150, blank=True)
     job_title = models.CharField(max_length=150, blank=True)
+    is_visitor = models.BooleanField(
+        "guest",
+        default=False,
+        help_text=(
+            "ONLYOFFICE's visitor: a guest signs in and sees people, and can be made responsible "
+            "for opportunities, but reads no CRM data (opportunities, contacts, stages) and can "
+            "never be an administrator."
+        ),
+    )
+    terminated_at = models.DateTimeField(
+        "deactivated at",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the user was last deactivated (ONLYOFFICE's `terminated`).",
+    )
     token_epoch = models.PositiveIntegerField(
         default=0,
         editable=False,
@@ -23,6 +40,16 @@ class User(AbstractUser):
     class Meta:
         ordering = ["first_name", "last_name", "username"]
         verbose_name = "user"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_visitor=False) | Q(is_staff=False, is_superuser=False),
+                name="accounts_user_guest_not_admin",
+                violation_error_message=(
+                    "A guest cannot be an administrator: clear “guest” or the staff and "
+                    "superuser flags."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_display_name()
@@ -46,4 +73,15 @@ class User(AbstractUser):
     @property
     def is_crm_admin(self) -> bool:
         """Portal or CRM administrators in ONLYOFFICE's terms: they see and change everything."""
-        return self.is_active and (self.is_superuser or self.is_staff)
+        return self.is_active and not self.is_visitor and (self.is_superuser or self.is_staff)
+
+    @property
+    def has_crm_access(self) -> bool:
+        """Whether the CRM product is available to this user: every active user but a guest
+        (ONLYOFFICE hides the CRM from visitors)."""
+        return self.is_active and not self.is_visitor
+
+    def get_choice_label(self) -> str:
+        """The name in pickers (responsible, owner, access list): guests are marked."""
+        name = self.get_display_name()
+        return f"{name} (guest)" if self.is_visitor else name

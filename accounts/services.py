@@ -6,7 +6,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
 
 from accounts.models import User
 from core.errors import AccessDenied, InvalidInput
@@ -41,15 +42,11 @@ def user_create(
     password: str | None = None,
     is_visitor: bool = False,
 ) -> User:
-    """ONLYOFFICE's "add user". Without a password the account gets an unusable one: the person
+    """ONLYOFFICE's "add user"; `is_visitor` makes a guest (no CRM access of its own, see
+    `User.has_crm_access`). Without a password the account gets an unusable one: the person
     sets it through Django's password reset (or an administrator sets it in the admin)."""
     if not (created_by and created_by.is_authenticated and created_by.is_crm_admin):
         raise AccessDenied()
-    if is_visitor:
-        raise InvalidInput(
-            "Guest (visitor) accounts are not supported: every user has the same CRM rights.",
-            field="isVisitor",
-        )
     email = (email or "").strip()
     if not email:
         raise InvalidInput("The e-mail address is required.", field="email")
@@ -71,6 +68,7 @@ def user_create(
         first_name=first_name,
         last_name=last_name,
         job_title=job_title,
+        is_visitor=is_visitor,
     )
     if password:
         try:
@@ -97,9 +95,32 @@ def user_set_active(*, user: User, is_active: bool, changed_by: User | None = No
     Every surface that deactivates goes through here (the admin's user form included)."""
     if changed_by is not None and not (changed_by.is_authenticated and changed_by.is_crm_admin):
         raise AccessDenied()
-    updates = {"is_active": is_active}
+    updates = {"is_active": is_active, "terminated_at": None}
     if not is_active:
         updates["token_epoch"] = F("token_epoch") + 1
+        # the moment of the deactivation: deactivating again keeps it
+        updates["terminated_at"] = Case(
+            When(is_active=True, then=Value(timezone.now())), default=F("terminated_at")
+        )
     User.objects.filter(pk=user.pk).update(**updates)
-    user.refresh_from_db(fields=["is_active", "token_epoch"])
+    user.refresh_from_db(fields=["is_active", "token_epoch", "terminated_at"])
+    return user
+
+
+@transaction.atomic
+def user_set_visitor(*, user: User, is_visitor: bool, changed_by: User | None = None) -> User:
+    """Make a user a guest (ONLYOFFICE's visitor) or a full user again. A guest keeps the
+    opportunities it is responsible for, and reads none of them while it is a guest. An
+    administrator cannot be a guest: take the staff and superuser flags away first."""
+    if changed_by is not None and not (changed_by.is_authenticated and changed_by.is_crm_admin):
+        raise AccessDenied()
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if is_visitor and (locked.is_staff or locked.is_superuser):
+        raise InvalidInput(
+            "An administrator cannot be a guest: take the staff and superuser flags away first.",
+            field="isVisitor",
+        )
+    if locked.is_visitor != is_visitor:
+        User.objects.filter(pk=user.pk).update(is_visitor=is_visitor)
+    user.is_visitor = is_visitor
     return user

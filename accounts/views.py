@@ -59,6 +59,15 @@ def admin_password_change(request: HttpRequest) -> HttpResponse:
 
 
 def _person_page(request: HttpRequest, person: User) -> HttpResponse:
+    viewer = request.user
+    is_me = person.pk == viewer.pk
+    if not viewer.has_crm_access:
+        # a guest sees profiles, not deals (and, as over the API, not other people's e-mail)
+        return render(
+            request,
+            "accounts/account.html",
+            {"person": person, "is_me": is_me, "crm_access": False, "email_shown": is_me},
+        )
     mine = board_queryset(user=request.user, filters=BoardFilters(responsible=person))
     base = currency_base()
     totals = stage_totals_in_base(mine.filter(stage__stage_type=0), base=base)
@@ -75,6 +84,8 @@ def _person_page(request: HttpRequest, person: User) -> HttpResponse:
             "base": base,
             "open_deals": open_deals,
             "person": person,
-            "is_me": person.pk == request.user.pk,
+            "is_me": is_me,
+            "crm_access": True,
+            "email_shown": True,
         },
     )

@@ -1,5 +1,6 @@
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 
+from accounts.selectors import user_has_crm_access
 from contacts.models import Contact, ContactUserObjectPermission
 from core.access import access_list_user_ids, visible_q
 from core.errors import NotFound
@@ -9,7 +10,7 @@ def contact_list_visible_to(*, user) -> QuerySet[Contact]:
     """Every contact `user` may read, as one SQL query: admins see all; others see public
     contacts, those they created and those whose access list holds them."""
     contacts = Contact.objects.all()
-    if not (user and user.is_authenticated and user.is_active):
+    if not user_has_crm_access(user):
         return contacts.none()
     if user.is_crm_admin:
         return contacts
@@ -22,7 +23,7 @@ def contact_visible_q(*, user, through: str) -> Q:
     and `user` may read it, false where it is hidden or there is none. Use it to show, count
     or match a related contact only as the API shows it, without a query per row."""
     exists = Q(**{f"{through}__isnull": False})
-    if not (user and user.is_authenticated and user.is_active):
+    if not user_has_crm_access(user):
         return exists & Q(**{f"{through}__isnull": True})  # never true
     if user.is_crm_admin:
         return exists
@@ -61,7 +62,7 @@ def contact_get_visible(*, user, contact_id: int) -> Contact:
 def contact_can_edit(*, user, contact: Contact) -> bool:
     """Edit and delete follow read: admins, the creator, anyone for a public contact, and the
     access list of a private one."""
-    if not (user and user.is_authenticated and user.is_active):
+    if not user_has_crm_access(user):
         return False
     if user.is_crm_admin or not contact.is_private or contact.created_by_id == user.pk:
         return True
@@ -72,7 +73,7 @@ def contact_can_edit(*, user, contact: Contact) -> bool:
 
 
 def contact_can_change_access(*, user, contact: Contact) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
+    if not user_has_crm_access(user):
         return False
     return bool(user.is_crm_admin or contact.created_by_id == user.pk)
 
@@ -119,7 +120,7 @@ def contact_access_users(contact: Contact) -> list:
 def contact_is_visible_in_memory(*, user, contact: Contact) -> bool:
     """The visibility rule of `contact_list_visible_to` for an already loaded contact, using
     prefetched access rows (for rendering lists without a query per row)."""
-    if not (user and user.is_authenticated and user.is_active):
+    if not user_has_crm_access(user):
         return False
     if user.is_crm_admin or not contact.is_private or contact.created_by_id == user.pk:
         return True

@@ -65,12 +65,12 @@ def add_service_error(form: forms.Form, error: InvalidInput, mapping: dict[str, 
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_display_name()
+        return obj.get_choice_label()  # guests are offered, marked "(guest)"
 
 
 class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_display_name()
+        return obj.get_choice_label()
 
 
 class PlainSelect(forms.Select):
@@ -182,7 +182,7 @@ class BoardFilterForm(forms.Form):
         self.fields["responsible"].choices = [
             ("", "Anyone"),
             ("me", "Me"),
-            *[(str(u.pk), u.get_display_name()) for u in users],
+            *[(str(u.pk), u.get_choice_label()) for u in users],
         ]
         contacts = contact_list_visible_to(user=user)
         self.fields["contact"].queryset = contacts

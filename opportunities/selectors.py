@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Lower, RowNumber
 from django.utils import timezone
 
+from accounts.selectors import user_has_crm_access
 from contacts.selectors import contact_list_visible_to, contact_visible_q
 from core.access import access_list_user_ids, visible_q
 from core.models import CustomFieldDefinition, EntityType, FieldType, Tag
@@ -35,8 +36,10 @@ from opportunities.models import (
 )
 
 
-def _is_signed_in(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+def _has_crm_access(user) -> bool:
+    """Signed in, active and not a guest: guests read no CRM data, not even the opportunities
+    they are responsible for or on the access list of."""
+    return user_has_crm_access(user)
 
 
 def opportunity_list_visible_to(*, user) -> QuerySet[Opportunity]:
@@ -46,7 +49,7 @@ def opportunity_list_visible_to(*, user) -> QuerySet[Opportunity]:
     created (decision 7), and private ones whose access list holds them. Global model
     permissions never widen this (guardian's accept_global_perms would leak private rows)."""
     opportunities = Opportunity.objects.all()
-    if not _is_signed_in(user):
+    if not _has_crm_access(user):
         return opportunities.none()
     if user.is_crm_admin:
         return opportunities
@@ -158,7 +161,7 @@ def opportunity_access_user_ids(opportunity: Opportunity) -> set[int]:
 
 
 def opportunity_can_read(*, user, opportunity: Opportunity) -> bool:
-    if not _is_signed_in(user):
+    if not _has_crm_access(user):
         return False
     return (
         user.is_crm_admin
@@ -172,7 +175,7 @@ def opportunity_can_read(*, user, opportunity: Opportunity) -> bool:
 def opportunity_can_edit(*, user, opportunity: Opportunity) -> bool:
     """ONLYOFFICE's CanEdit (and CanDelete): admin, responsible, creator, anyone on a public
     opportunity, or the access list of a private one."""
-    if not _is_signed_in(user):
+    if not _has_crm_access(user):
         return False
     return (
         user.is_crm_admin
@@ -185,7 +188,7 @@ def opportunity_can_edit(*, user, opportunity: Opportunity) -> bool:
 
 def opportunity_can_change_access(*, user, opportunity: Opportunity) -> bool:
     """Only admins and the creator change who may see an opportunity."""
-    return _is_signed_in(user) and (user.is_crm_admin or opportunity.created_by_id == user.pk)
+    return _has_crm_access(user) and (user.is_crm_admin or opportunity.created_by_id == user.pk)
 
 
 def opportunity_stage_totals(opportunities: QuerySet[Opportunity]) -> list[dict]:
@@ -229,7 +232,7 @@ def stage_list() -> QuerySet[Stage]:
 def stage_list_with_counts(*, user) -> QuerySet[Stage]:
     """The stages with `relative_items_count`: how many opportunities `user` may see are in
     each (private deals of others are not counted), in one aggregate query."""
-    if _is_signed_in(user) and user.is_crm_admin:
+    if _has_crm_access(user) and user.is_crm_admin:
         return stage_list().annotate(relative_items_count=Count("opportunities"))
     visible_ids = opportunity_list_visible_to(user=user).values("pk")
     return stage_list().annotate(
@@ -437,7 +440,7 @@ def opportunity_custom_fields_with_counts(*, user) -> QuerySet[CustomFieldDefini
     opportunities `user` may see hold a value (private deals of others are not counted), in
     one aggregate query."""
     definitions = custom_field_list(entity_type=EntityType.OPPORTUNITY)
-    if _is_signed_in(user) and user.is_crm_admin:
+    if _has_crm_access(user) and user.is_crm_admin:
         return definitions.annotate(relative_items_count=Count("opportunity_values"))
     visible_ids = opportunity_list_visible_to(user=user).values("pk")
     return definitions.annotate(

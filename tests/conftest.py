@@ -43,6 +43,12 @@ def responsible_user(db):
 
 
 @pytest.fixture
+def guest(db):
+    """A guest (ONLYOFFICE's visitor): signs in, reads people, has no CRM access."""
+    return UserFactory(username="gus", first_name="Gus", last_name="Guest", is_visitor=True)
+
+
+@pytest.fixture
 def admin_user(db):
     return AdminUserFactory(username="root", first_name="Ada", last_name="Admin")
 

@@ -1,23 +1,55 @@
-"""The people wire shape (ONLYOFFICE's EmployeeWraperFull, the part a CRM client reads) and the
-documentation serializers describing it and the add-user parameters."""
+"""The people wire shape (ONLYOFFICE's EmployeeWraperFull) and the documentation serializers
+describing it and the add-user parameters."""
 
 from rest_framework import serializers
 
 from accounts.models import User
+from accounts.selectors import EmployeeStatus, user_activation_status
+from crm_project.api.dates import format_datetime
 from crm_project.api.schema import EmployeeSerializer
 from crm_project.api.shapes import RenderContext
 
 
 def person_shape(user: User, ctx: RenderContext) -> dict:
-    """Employee plus `userName`, `email`, `firstName`, `lastName`, `isAdmin`, `isVisitor`."""
+    """EmployeeWraperFull: the short Employee plus the profile, every key always present
+    (compatibility note 3). A guest caller sees other people's e-mail as null, as ONLYOFFICE
+    shows it to those without the People module; everybody else sees it."""
+    employee = ctx.employee(user)
+    viewer = ctx.user
+    email_shown = user.pk == viewer.pk or not getattr(viewer, "is_visitor", False)
     return {
-        **ctx.employee(user),
+        **employee,
         "userName": user.username,
-        "email": user.email,
+        "isVisitor": user.is_visitor,
         "firstName": user.first_name,
         "lastName": user.last_name,
+        "email": user.email if email_shown else None,
+        "status": EmployeeStatus.ACTIVE if user.is_active else EmployeeStatus.TERMINATED,
+        "activationStatus": user_activation_status(user),
+        "terminated": (
+            format_datetime(user.terminated_at)
+            if user.terminated_at and not user.is_active
+            else None
+        ),
+        "department": "",
+        "groups": [],
+        "workFrom": format_datetime(user.date_joined),
+        "birthday": None,
+        "sex": "",
+        "location": "",
+        "notes": "",
+        "contacts": [],
+        "mobilePhone": "",
+        "mobilePhoneActivationStatus": 0,
+        "cultureName": "",
+        "avatarMedium": employee["avatarSmall"],
+        "avatar": employee["avatarSmall"],
+        "avatarMax": employee["avatarSmall"],
         "isAdmin": user.is_crm_admin,
-        "isVisitor": False,
+        "listAdminModules": ["crm"] if user.is_crm_admin else [],
+        "isOwner": False,
+        "isLDAP": False,
+        "isSSO": False,
     }
 
 
@@ -25,11 +57,44 @@ class EmployeeFullSerializer(EmployeeSerializer):
     """Documentation only: the payload `person_shape` builds."""
 
     userName = serializers.CharField()
-    email = serializers.EmailField(allow_blank=True)
+    isVisitor = serializers.BooleanField(
+        help_text="A guest: it signs in and reads people, and has no access to the CRM."
+    )
     firstName = serializers.CharField(allow_blank=True)
     lastName = serializers.CharField(allow_blank=True)
+    email = serializers.EmailField(
+        allow_blank=True,
+        allow_null=True,
+        help_text="null for a guest caller, except on its own profile.",
+    )
+    status = serializers.IntegerField(help_text="1 Active, 2 Terminated (deactivated).")
+    activationStatus = serializers.IntegerField(
+        help_text="1 Activated (can sign in), 2 Pending (made without a password)."
+    )
+    terminated = serializers.CharField(
+        allow_null=True, help_text="When a deactivated user was deactivated; null otherwise."
+    )
+    department = serializers.CharField(allow_blank=True, help_text='Always "" (no groups).')
+    groups = serializers.ListField(child=serializers.DictField(), help_text="Always [].")
+    workFrom = serializers.CharField(help_text="When the account was made.")
+    birthday = serializers.CharField(allow_null=True, help_text="Always null.")
+    sex = serializers.CharField(allow_blank=True, help_text='Always "".')
+    location = serializers.CharField(allow_blank=True)
+    notes = serializers.CharField(allow_blank=True)
+    contacts = serializers.ListField(child=serializers.DictField(), help_text="Always [].")
+    mobilePhone = serializers.CharField(allow_blank=True)
+    mobilePhoneActivationStatus = serializers.IntegerField()
+    cultureName = serializers.CharField(allow_blank=True, help_text='"": the site language.')
+    avatarMedium = serializers.CharField()
+    avatar = serializers.CharField()
+    avatarMax = serializers.CharField()
     isAdmin = serializers.BooleanField(help_text="A portal or CRM administrator.")
-    isVisitor = serializers.BooleanField(help_text="Always false: guests are not supported.")
+    listAdminModules = serializers.ListField(
+        child=serializers.CharField(), help_text='["crm"] for administrators, else [].'
+    )
+    isOwner = serializers.BooleanField(help_text="Always false.")
+    isLDAP = serializers.BooleanField(help_text="Always false.")
+    isSSO = serializers.BooleanField(help_text="Always false.")
 
 
 class EmployeeCreateSerializer(serializers.Serializer):
@@ -52,5 +117,10 @@ class EmployeeCreateSerializer(serializers.Serializer):
         ),
     )
     isVisitor = serializers.BooleanField(
-        required=False, default=False, help_text="Only `false` is accepted (no guest accounts)."
+        required=False,
+        default=False,
+        help_text=(
+            "`true` makes a guest: it signs in and reads people, can be made responsible for "
+            "opportunities, and has no access to the CRM (every `crm/*` call is a 403)."
+        ),
     )

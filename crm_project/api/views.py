@@ -8,10 +8,15 @@ from rest_framework.viewsets import ViewSet
 from crm_project.api.binding import Params
 from crm_project.api.negotiation import SuffixContentNegotiation
 from crm_project.api.pagination import PageRequest
+from crm_project.api.products import ProductAccess
 
 
 class OnlyOfficeMixin:
     content_negotiation_class = SuffixContentNegotiation
+
+    def get_permissions(self):
+        # every view, whatever its own permission classes: guests get 403 on crm/* routes
+        return [ProductAccess(), *super().get_permissions()]
 
     def params(self) -> Params:
         """The request's parameters (query, body, route), by case-insensitive name."""

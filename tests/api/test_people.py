@@ -6,6 +6,7 @@ import pytest
 
 from accounts.api.serializers import EmployeeFullSerializer
 from accounts.models import User
+from crm_project.api.dates import format_datetime
 from tests.factories import UserFactory
 
 PEOPLE = "/api/2.0/people"
@@ -39,12 +40,34 @@ def test_person_shape_matches_documentation_when_listed(user_client, user, admin
         "avatarSmall": "http://testserver/static/img/avatar.svg",
         "profileUrl": f"http://testserver/accounts/people/{user.uuid}/",
         "userName": "alice",
-        "email": "alice@example.com",
+        "isVisitor": False,
         "firstName": "Alice",
         "lastName": "Archer",
+        "email": "alice@example.com",
+        "status": 1,
+        "activationStatus": 1,
+        "terminated": None,
+        "department": "",
+        "groups": [],
+        "workFrom": alice["workFrom"],
+        "birthday": None,
+        "sex": "",
+        "location": "",
+        "notes": "",
+        "contacts": [],
+        "mobilePhone": "",
+        "mobilePhoneActivationStatus": 0,
+        "cultureName": "",
+        "avatarMedium": "http://testserver/static/img/avatar.svg",
+        "avatar": "http://testserver/static/img/avatar.svg",
+        "avatarMax": "http://testserver/static/img/avatar.svg",
         "isAdmin": False,
-        "isVisitor": False,
+        "listAdminModules": [],
+        "isOwner": False,
+        "isLDAP": False,
+        "isSSO": False,
     }
+    assert alice["workFrom"] == format_datetime(user.date_joined)
     assert people[str(admin_user.uuid)]["isAdmin"] is True
 
 
@@ -209,7 +232,6 @@ def test_user_creation_refused_with_401_when_not_signed_in(api_client, db):
         ({"firstname": "No"}, "email"),
         ({"email": "not-an-address"}, "email"),
         ({"email": "ALICE@example.com"}, "email"),  # taken, whatever the case
-        ({"email": "v@example.com", "isVisitor": True}, "isVisitor"),
         ({"email": "p@example.com", "password": "123"}, "password"),
         ({"email": "q@example.com", "isVisitor": "perhaps"}, "isVisitor"),
     ],
