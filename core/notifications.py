@@ -10,7 +10,8 @@ logger = logging.getLogger(__name__)
 
 
 def notify_access_granted_on_commit(*, users, subject: str, body: str) -> None:
-    recipients = [user.email for user in users if user.email]
+    # a guest reads no CRM data: it is not mailed what it cannot open (nor its title)
+    recipients = [user.email for user in users if user.email and user.has_crm_access]
     if not recipients:
         return
 

@@ -23,7 +23,8 @@ OPPORTUNITY = "/api/2.0/crm/opportunity"
 
 def form(data: dict) -> dict:
     """A form-encoded body, as the ONLYOFFICE clients send it."""
-    return {"data": urlencode(data), "content_type": "application/x-www-form-urlencoded"}
+    body = urlencode(data, doseq=True)
+    return {"data": body, "content_type": "application/x-www-form-urlencoded"}
 
 
 # -- creating guests ---------------------------------------------------------------------------
@@ -349,3 +350,24 @@ def test_guest_never_counts_as_admin_when_flags_are_set_in_memory(db):
 
     assert not guest.is_crm_admin
     assert not guest.has_crm_access
+
+
+def test_guest_not_mailed_when_put_on_an_access_list_with_notify(
+    user_client, user, guest, other_user, django_capture_on_commit_callbacks, mailoutbox
+):
+    deal = OpportunityFactory(title="Quiet merger", created_by=user, responsible=user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = user_client.put(
+            f"{OPPORTUNITY}/{deal.pk}/access",
+            **form(
+                {
+                    "isPrivate": "true",
+                    "accessList": [str(guest.uuid), str(other_user.uuid)],
+                    "isNotify": "true",
+                }
+            ),
+        )
+
+    assert response.status_code == 200, response.content
+    assert [message.to for message in mailoutbox] == [[other_user.email]]
