@@ -187,6 +187,20 @@ def test_private_opportunity_answered_in_its_item_when_the_caller_is_on_its_acce
     assert data_of(answered[0])["response"]["title"] == "Bob's secret"
 
 
+def test_guest_gets_403_items_for_the_crm_and_its_people_answers(client_for, guest, opportunity):
+    items = web_client_batch(
+        f"{CRM}/opportunity/{opportunity.pk}.json",
+        f"{CRM}/opportunity/filter.json",
+        "/api/2.0/people/@self.json",
+    )
+
+    answered = items_of(post_form(client_for(guest), items))
+
+    assert [i["status"] for i in answered] == [403, 403, 200]
+    assert "Public deal" not in answered[0]["data"] + answered[1]["data"]
+    assert data_of(answered[2])["response"]["isVisitor"] is True
+
+
 def test_writes_in_a_post_batch_run_with_the_callers_rights(user_client, other_user, opportunity):
     hidden = OpportunityFactory(
         title="Bob's secret", created_by=other_user, access_list=[other_user]
