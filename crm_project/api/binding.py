@@ -104,8 +104,8 @@ class Params:
             return default
         if value is None:
             return None
-        if isinstance(value, list):
-            value = value[-1] if value else ""
+        if isinstance(value, list) and value:  # the first value wins (see `_scalar`)
+            value = value[0]
         if isinstance(value, (dict, list)):
             raise InvalidInput(f"{name} must be text.", field=name)
         return str(value)
@@ -267,11 +267,16 @@ class Params:
         return [convert(item) for item in items]
 
     def _scalar(self, name: str):
+        """One value: the first when the name is repeated (`x=1&x=2`, `x[]=…`) or a JSON array
+        is given, as ONLYOFFICE's `ApiContext.GetRequestValue` takes the first. An empty array
+        or an object (no id to take, no text) is a 400 naming the parameter."""
         value = self.raw(name, MISSING)
         if isinstance(value, list):
-            if len(value) == 1:
-                return value[0]
-            raise InvalidInput(f"{name} takes one value.", field=name)
+            if not value:
+                raise InvalidInput(f"{name} takes one value, not an empty list.", field=name)
+            value = value[0]
+            if isinstance(value, list):
+                raise InvalidInput(f"{name} takes one value, not a list of lists.", field=name)
         if isinstance(value, dict):
             raise InvalidInput(f"{name} takes one value, not an object.", field=name)
         return value
