@@ -110,6 +110,14 @@ class Params:
             raise InvalidInput(f"{name} must be text.", field=name)
         return str(value)
 
+    def reference(self, name: str, default=None) -> str | None:
+        """Text naming a list item (an id or a title), or an object echoed from an answer
+        (`{"id": 3, "title": …}`), which stands for its id."""
+        value = self.raw(name, MISSING)
+        if isinstance(value, dict):
+            return str(_object_id(value, name))
+        return self.string(name, default)
+
     def integer(self, name: str, default=None) -> int | None:
         def convert(value):
             if isinstance(value, bool):
@@ -258,13 +266,15 @@ class Params:
         return convert(value)
 
     def _typed_items(self, name: str, default, convert):
-        """Every item of a list through `convert`; missing gives `default`, null gives None."""
+        """Every item of a list through `convert`; missing gives `default`, null gives None.
+        An object stands for its `id` (any case of the key): clients echo the employees and
+        contacts of an answer (`{"id": …, "displayName": …}`, or `x[0][id]=…` in a form)."""
         items = self.sequence(name, MISSING)
         if items is MISSING:
             return default
         if items is None:
             return None
-        return [convert(item) for item in items]
+        return [convert(_object_id(item, name)) for item in items]
 
     def _scalar(self, name: str):
         """One value: the first when the name is repeated (`x=1&x=2`, `x[]=…`) or a JSON array
@@ -302,6 +312,16 @@ def check_text(value, *, name: str, field: str | None = MISSING) -> None:
             pending.extend(item.values())
         elif isinstance(item, list | tuple):
             pending.extend(item)
+
+
+def _object_id(item, name: str):
+    """The id an object in an id list stands for; any other item is itself."""
+    if not isinstance(item, dict):
+        return item
+    ids = [value for key, value in item.items() if str(key).lower() == "id"]
+    if len(ids) != 1 or ids[0] is None or isinstance(ids[0], (dict, list)):
+        raise InvalidInput(f"{name} holds an object without an id.", field=name)
+    return ids[0]
 
 
 def _in_integer_range(number: int, name: str) -> int:

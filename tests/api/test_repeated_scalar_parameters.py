@@ -109,6 +109,7 @@ def test_lists_still_gather_every_value_when_keys_repeat(user_client, user, oppo
     )
 
     assert response.status_code == 200, response.content
-    assert set(
-        Opportunity.objects.get(pk=opportunity.pk).members.values_list("pk", flat=True)
-    ) == {first.pk, second.pk}
+    assert set(Opportunity.objects.get(pk=opportunity.pk).members.values_list("pk", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
