@@ -1,6 +1,7 @@
 """Custom field masks and values: one place that knows what each field type accepts."""
 
 import json
+import re
 from datetime import date, datetime
 
 from core.errors import InvalidInput
@@ -87,16 +88,55 @@ def normalize_value(definition: CustomFieldDefinition, value) -> str:
             return "false"
         raise InvalidInput(f"'{definition.label}' takes true or false.", field=field)
     if kind == FieldType.DATE:
-        return _normalize_date(text, definition.label, field)
+        return _normalize_date(value, definition.label, field)
     raise InvalidInput(f"Unknown field type {kind}.", field=field)
 
 
-def _normalize_date(text: str, label: str, field: str) -> str:
-    candidate = text[:-1] + "+00:00" if text.endswith("Z") else text
-    for parse in (date.fromisoformat, datetime.fromisoformat):
-        try:
-            parsed = parse(candidate)
-        except ValueError:
-            continue
-        return (parsed.date() if isinstance(parsed, datetime) else parsed).isoformat()
-    raise InvalidInput(f"'{label}' takes a date (yyyy-mm-dd).", field=field)
+# The dates clients write for a Date field: ONLYOFFICE stores the text unchecked, so each client
+# sends its own. Each is read as the calendar date it names (an ApiDateTime's offset does not
+# move it to another day) and kept as yyyy-MM-dd, which every answer shows.
+_US_DATE = re.compile(r"(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})", re.ASCII)
+_ISO_DATE = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
+    r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d{1,7})?)?"
+    r"(?P<zone>Z|[+-](?P<zh>\d{2}):?(?P<zm>\d{2}))?)?",
+    re.ASCII | re.IGNORECASE,
+)
+DATE_FORMS = "MM/dd/yyyy, yyyy-MM-dd or yyyy-MM-ddTHH:mm:ss.fffffffK"
+# Years a date field keeps: year 1 is ONLYOFFICE's DateTime.MinValue ("no date").
+DATE_YEARS = (2, 9999)
+
+
+def parse_date_value(value) -> date | None:
+    """The calendar date `value` names in one of DATE_FORMS, or None when it names none."""
+    if isinstance(value, datetime):  # from the XML parser
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    match = _US_DATE.fullmatch(text) or _ISO_DATE.fullmatch(text)
+    if match is None:
+        return None
+    parts = match.groupdict()
+    clock = [(parts.get("hour"), 23), (parts.get("minute"), 59), (parts.get("second"), 59)]
+    clock += [(parts.get("zh"), 23), (parts.get("zm"), 59)]
+    if any(part is not None and int(part) > top for part, top in clock):
+        return None
+    try:
+        day = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+    except ValueError:  # 02/30/2028, month 13
+        return None
+    return day if DATE_YEARS[0] <= day.year <= DATE_YEARS[1] else None
+
+
+def _normalize_date(value, label: str, field: str) -> str:
+    day = parse_date_value(value)
+    if day is None:
+        shown = str(value).strip()
+        shown = shown if len(shown) <= 40 else shown[:40] + "…"
+        raise InvalidInput(
+            f"'{label}' takes a date ({DATE_FORMS}) from year {DATE_YEARS[0]} to "
+            f"{DATE_YEARS[1]}, not '{shown}'.",
+            field=field,
+        )
+    return day.isoformat()
