@@ -2,11 +2,8 @@
 create (person or company), change (with its custom field values and access list, with the
 access rules and notifications), delete. The access list is edited on the change form."""
 
-from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import FilteredSelectMultiple
 
-from accounts.models import User
 from contacts.forms import SERVICE_FIELDS
 from contacts.models import Contact, ContactCustomFieldValue
 from contacts.selectors import contact_access_user_ids
@@ -19,9 +16,13 @@ from contacts.services import (
     contact_delete,
     contact_update,
 )
-from core.admin_services import ServiceModelAdmin, custom_values_from_formsets
-from core.forms import HIDDEN_FIELDS, VersionedFormMixin
-from core.models import EntityType, Tag
+from core.admin_services import (
+    AccessListAdminForm,
+    ServiceModelAdmin,
+    custom_values_from_formsets,
+)
+from core.forms import HIDDEN_FIELDS
+from core.models import EntityType
 
 
 class ContactCustomFieldValueInline(admin.TabularInline):
@@ -33,18 +34,13 @@ class ContactCustomFieldValueInline(admin.TabularInline):
     autocomplete_fields = ("field",)
 
 
-class ContactAdminForm(VersionedFormMixin, forms.ModelForm):
-    access_list = forms.ModelMultipleChoiceField(
-        label="People with access",
-        queryset=User.objects.none(),
-        required=False,
-        widget=FilteredSelectMultiple("people", is_stacked=False),
-        help_text="Private contacts only. The creator and administrators always have access; "
-        "you are added when you change the list.",
+class ContactAdminForm(AccessListAdminForm):
+    tag_entity_type = EntityType.CONTACT
+    access_help_text = (
+        "Private contacts only. The creator and administrators always have access; "
+        "you are added when you change the list."
     )
-    notify = forms.BooleanField(label="E-mail the people added", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    read_values = forms.CharField(widget=forms.HiddenInput, required=False)
+    access_user_ids = staticmethod(contact_access_user_ids)
 
     class Meta:
         model = Contact
@@ -63,21 +59,6 @@ class ContactAdminForm(VersionedFormMixin, forms.ModelForm):
             "share_type",
             "tags",
             "is_private",
-        )
-
-    def __init__(self, *args, read_values=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["access_list"].queryset = User.objects.filter(is_active=True)
-        if "tags" in self.fields:
-            self.fields["tags"].queryset = Tag.objects.filter(entity_type=EntityType.CONTACT)
-        if self.instance.pk is None:
-            self.drop_versioning()
-            return
-        self.initial.setdefault("access_list", sorted(contact_access_user_ids(self.instance)))
-        shown = {name: self.initial.get(name) for name in self.fields if name not in HIDDEN_FIELDS}
-        shown.pop("notify", None)
-        self.setup_versioning(
-            version=self.instance.version, read_values=shown if read_values is None else read_values
         )
 
 

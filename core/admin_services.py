@@ -15,14 +15,18 @@
 - deleting, one or many, goes through `service_delete` / `service_delete_many`.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import construct_change_message, flatten_fieldsets, unquote
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from core.errors import DomainError
 from core.forms import HIDDEN_FIELDS, VersionedFormMixin
+from core.models import Tag
 
 
 class ServiceRefused(Exception):
@@ -32,6 +36,46 @@ class ServiceRefused(Exception):
     def __init__(self, error: DomainError):
         super().__init__(error.message)
         self.error = error
+
+
+class AccessListAdminForm(VersionedFormMixin, forms.ModelForm):
+    """A private record's fields with its access list (edited here, not on guardian's
+    object-permission pages, which wrote the permission rows directly) and, on a change form,
+    the version it was read at. Subclasses name their tags' `tag_entity_type` and how to read
+    the current access list (`access_user_ids`)."""
+
+    access_list = forms.ModelMultipleChoiceField(
+        label="People with access",
+        queryset=None,
+        required=False,
+        widget=FilteredSelectMultiple("people", is_stacked=False),
+    )
+    notify = forms.BooleanField(label="E-mail the people added", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    read_values = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    tag_entity_type: str
+    access_help_text = ""
+
+    @staticmethod
+    def access_user_ids(instance) -> set[int]:
+        raise NotImplementedError
+
+    def __init__(self, *args, read_values=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["access_list"].queryset = get_user_model().objects.filter(is_active=True)
+        self.fields["access_list"].help_text = self.access_help_text
+        if "tags" in self.fields:
+            self.fields["tags"].queryset = Tag.objects.filter(entity_type=self.tag_entity_type)
+        if self.instance.pk is None:
+            self.drop_versioning()
+            return
+        self.initial.setdefault("access_list", sorted(self.access_user_ids(self.instance)))
+        shown = {name: self.initial.get(name) for name in self.fields if name not in HIDDEN_FIELDS}
+        shown.pop("notify", None)
+        self.setup_versioning(
+            version=self.instance.version, read_values=shown if read_values is None else read_values
+        )
 
 
 def custom_values_from_formsets(formsets, model) -> dict:

@@ -1,9 +1,9 @@
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from core.errors import NotFound
-from core.models import Currency, CustomFieldDefinition, EntityType, ExchangeRate
+from core.models import Currency, CustomFieldDefinition, ExchangeRate
 
 
 def currency_base() -> Currency:
@@ -28,13 +28,6 @@ def currency_rates_to_base(base: Currency | None = None) -> dict[str, Decimal]:
 
 def custom_field_list(*, entity_type: str) -> QuerySet[CustomFieldDefinition]:
     return CustomFieldDefinition.objects.filter(entity_type=entity_type).order_by("position", "id")
-
-
-def custom_field_list_with_counts(*, entity_type: str) -> QuerySet[CustomFieldDefinition]:
-    """The definitions with `relative_items_count`: how many records hold a value, in one
-    aggregate query."""
-    relation = "opportunity_values" if entity_type == EntityType.OPPORTUNITY else "contact_values"
-    return custom_field_list(entity_type=entity_type).annotate(relative_items_count=Count(relation))
 
 
 def custom_field_get(*, entity_type: str, field_id: int) -> CustomFieldDefinition:

@@ -4,16 +4,17 @@ access with its notifications), the inlines (participants, custom field values),
 or many, and the stages (create, update, reorder, delete). The access list of a private
 opportunity is edited on its change form, through `opportunity_update`'s access rules."""
 
-from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db.models import Count
 from django.utils.html import format_html
 
-from accounts.models import User
-from core.admin_services import ServiceModelAdmin, custom_values_from_formsets
-from core.forms import HIDDEN_FIELDS, VersionedFormMixin
-from core.models import CustomFieldDefinition, EntityType, Tag
+from core.admin_services import (
+    AccessListAdminForm,
+    ServiceModelAdmin,
+    custom_values_from_formsets,
+)
+from core.forms import HIDDEN_FIELDS
+from core.models import CustomFieldDefinition, EntityType
 from opportunities.forms import SERVICE_FIELDS
 from opportunities.models import (
     LeadSource,
@@ -172,22 +173,17 @@ class StageChangeInline(admin.TabularInline):
         return False
 
 
-class OpportunityAdminForm(VersionedFormMixin, forms.ModelForm):
+class OpportunityAdminForm(AccessListAdminForm):
     """The opportunity's fields, its access list (instead of guardian's object-permission
     pages, which wrote the permission rows directly) and, on a change form, the version it
     was read at."""
 
-    access_list = forms.ModelMultipleChoiceField(
-        label="People with access",
-        queryset=User.objects.none(),
-        required=False,
-        widget=FilteredSelectMultiple("people", is_stacked=False),
-        help_text="Private opportunities only. The creator, the responsible person and "
-        "administrators always have access; you are added when you change the list.",
+    tag_entity_type = EntityType.OPPORTUNITY
+    access_help_text = (
+        "Private opportunities only. The creator, the responsible person and "
+        "administrators always have access; you are added when you change the list."
     )
-    notify = forms.BooleanField(label="E-mail the people added", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    read_values = forms.CharField(widget=forms.HiddenInput, required=False)
+    access_user_ids = staticmethod(opportunity_access_user_ids)
 
     class Meta:
         model = Opportunity
@@ -212,21 +208,6 @@ class OpportunityAdminForm(VersionedFormMixin, forms.ModelForm):
             "status",
             "tags",
             "is_private",
-        )
-
-    def __init__(self, *args, read_values=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["access_list"].queryset = User.objects.filter(is_active=True)
-        if "tags" in self.fields:
-            self.fields["tags"].queryset = Tag.objects.filter(entity_type=EntityType.OPPORTUNITY)
-        if self.instance.pk is None:
-            self.drop_versioning()
-            return
-        self.initial.setdefault("access_list", sorted(opportunity_access_user_ids(self.instance)))
-        shown = {name: self.initial.get(name) for name in self.fields if name not in HIDDEN_FIELDS}
-        shown.pop("notify", None)
-        self.setup_versioning(
-            version=self.instance.version, read_values=shown if read_values is None else read_values
         )
 
 
