@@ -110,15 +110,6 @@ class ContactAdmin(ServiceModelAdmin):
 
     # -- writes through the services -------------------------------------------------------------
 
-    @staticmethod
-    def _value(form, name):
-        value = form.cleaned_data.get(name)
-        if name == "tags":
-            return [tag.title for tag in value or []]
-        if name == "access_list":
-            return list(value or [])
-        return value
-
     def service_save(self, request, form, formsets, change):
         is_company = form.instance.is_company if change else form.cleaned_data.get("is_company")
         allowed = (COMPANY_FIELDS if is_company else PERSON_FIELDS) | COMMON_FIELDS | {"tags"}
@@ -129,18 +120,13 @@ class ContactAdmin(ServiceModelAdmin):
             return create(
                 created_by=request.user,
                 custom_fields=custom_values,
-                is_private=bool(form.cleaned_data.get("is_private")),
-                access_list=self._value(form, "access_list"),
-                notify=bool(form.cleaned_data.get("notify")),
-                **{name: self._value(form, name) for name in names},
+                **self.access_values(form),
+                **{name: self.service_value(form, name) for name in names},
             )
-        changes = {name: self._value(form, name) for name in names if name in form.changed_data}
+        changes = {n: self.service_value(form, n) for n in names if n in form.changed_data}
         if custom_values:
             changes["custom_fields"] = custom_values
-        if {"is_private", "access_list"} & set(form.changed_data):
-            changes["is_private"] = bool(form.cleaned_data.get("is_private"))
-            changes["access_list"] = self._value(form, "access_list")
-            changes["notify"] = bool(form.cleaned_data.get("notify"))
+        changes.update(self.access_changes(form))
         return contact_update(
             contact=form.instance,
             updated_by=request.user,

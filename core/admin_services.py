@@ -117,6 +117,32 @@ class ServiceModelAdmin(admin.ModelAdmin):
         for obj in queryset:
             self.service_delete(request, obj)
 
+    # -- helpers for service_save ---------------------------------------------------------------
+
+    @staticmethod
+    def service_value(form, name):
+        """A field's cleaned value as the services take it: tags by title, users as a list."""
+        value = form.cleaned_data.get(name)
+        if name == "tags":
+            return [tag.title for tag in value or []]
+        if name == "access_list":
+            return list(value or [])
+        return value
+
+    def access_values(self, form) -> dict:
+        """The sharing arguments of a create or update service (`AccessListAdminForm`)."""
+        return {
+            "is_private": bool(form.cleaned_data.get("is_private")),
+            "access_list": self.service_value(form, "access_list"),
+            "notify": bool(form.cleaned_data.get("notify")),
+        }
+
+    def access_changes(self, form) -> dict:
+        """`access_values`, only when the form changed the sharing (else an update keeps it)."""
+        if {"is_private", "access_list"} & set(form.changed_data):
+            return self.access_values(form)
+        return {}
+
     def current_values(self, request, obj) -> dict:
         """The change form's initial values for `obj` as stored now."""
         form_class = self.get_form(request, obj, change=True)

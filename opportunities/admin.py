@@ -322,15 +322,6 @@ class OpportunityAdmin(ServiceModelAdmin):
     # -- writes through the services -------------------------------------------------------------
 
     @staticmethod
-    def _value(form, name):
-        value = form.cleaned_data.get(name)
-        if name == "tags":
-            return [tag.title for tag in value or []]
-        if name == "access_list":
-            return list(value or [])
-        return value
-
-    @staticmethod
     def _members(formsets):
         for formset in formsets:
             if formset.model is OpportunityMember:
@@ -348,27 +339,22 @@ class OpportunityAdmin(ServiceModelAdmin):
         members = self._members(formsets)
         custom_values = custom_values_from_formsets(formsets, OpportunityCustomFieldValue)
         if not change:
-            values = {name: self._value(form, name) for name in fields}
+            values = {name: self.service_value(form, name) for name in fields}
             if "success_probability" not in form.changed_data:
                 values.pop("success_probability", None)  # the stage's
             return opportunity_create(
                 created_by=request.user,
                 members=members or [],
                 custom_fields=custom_values,
-                is_private=bool(form.cleaned_data.get("is_private")),
-                access_list=self._value(form, "access_list"),
-                notify=bool(form.cleaned_data.get("notify")),
+                **self.access_values(form),
                 **values,
             )
-        changes = {name: self._value(form, name) for name in fields if name in form.changed_data}
+        changes = {n: self.service_value(form, n) for n in fields if n in form.changed_data}
         if members is not None:
             changes["members"] = members
         if custom_values:
             changes["custom_fields"] = custom_values
-        if {"is_private", "access_list"} & set(form.changed_data):
-            changes["is_private"] = bool(form.cleaned_data.get("is_private"))
-            changes["access_list"] = self._value(form, "access_list")
-            changes["notify"] = bool(form.cleaned_data.get("notify"))
+        changes.update(self.access_changes(form))
         return opportunity_update(
             opportunity=form.instance,
             updated_by=request.user,
