@@ -9,7 +9,6 @@ error envelope, pages with a plain 4xx page. Everything else is checked where it
 
 import base64
 import binascii
-import re
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
@@ -22,10 +21,9 @@ from crm_project.api.exceptions import (
     error_http_response,
     too_big_message,
 )
+from crm_project.api.text import CONTROL_CHARACTER
 
 API_PREFIX = "/api/"
-# C0 controls but tab, LF and CR (what XML 1.0 and a text column refuse).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class RequestSanityMiddleware:
@@ -77,7 +75,7 @@ def _query_problem(request) -> str | None:
         text = unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError:
         return "The query string is not valid UTF-8."
-    found = _CONTROL.search(text)
+    found = CONTROL_CHARACTER.search(text)
     if found:
         return (
             f"The query string holds a control character (U+{ord(found.group()):04X}) "
@@ -99,7 +97,7 @@ def _basic_credentials_problem(request) -> str | None:
         text = decoded.decode("utf-8")
     except UnicodeDecodeError:
         text = decoded.decode("latin-1")
-    if _CONTROL.search(text):
+    if CONTROL_CHARACTER.search(text):
         return "Invalid basic header. The credentials hold a control character."
     return None
 

@@ -20,15 +20,13 @@ from django.http import QueryDict
 
 from core.errors import InvalidInput
 from crm_project.api.dates import parse_datetime
+from crm_project.api.text import NOT_XML_TEXT
 
 MISSING = object()
 _INDEXED = re.compile(r"^(?P<name>[^\[]+)\[(?P<index>\d*)\](?:\[(?P<key>[^\]]+)\])?\Z", re.ASCII)
 # A list index is at most this many digits: Django takes 1000 fields, so 6 is plenty, and
 # Python refuses to convert numbers of more than 4300 digits.
 MAX_INDEX_DIGITS = 6
-# C0 controls but tab, LF and CR; lone surrogates. (Non-characters U+FFFE/U+FFFF are also
-# outside XML 1.0.)
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Integers a database column can hold at all (PostgreSQL's bigint).
 INTEGER_RANGE = (-(2**63), 2**63 - 1)
 TRUE_WORDS = {"true", "1", "on", "yes"}
@@ -300,7 +298,7 @@ def check_text(value, *, name: str, field: str | None = MISSING) -> None:
     while pending:
         item = pending.pop()
         if isinstance(item, str):
-            found = _UNSTORABLE.search(item)
+            found = NOT_XML_TEXT.search(item)
             if found:
                 raise InvalidInput(
                     f"{name} contains a character that cannot be stored "

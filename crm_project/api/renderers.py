@@ -13,15 +13,16 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from rest_framework.renderers import BaseRenderer
 from rest_framework_xml.renderers import XMLRenderer
 
+from crm_project.api.text import NOT_XML_TEXT
+
 ENVELOPE_MARK = "_is_envelope"
+
+
 # Characters XML 1.0 cannot carry, even escaped. Input refuses them (binding.check_text); a
 # value stored before that, or by another way in, is written as U+FFFD so the answer stays
 # well-formed.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _xml_text(value) -> str:
-    return _NOT_XML.sub("\ufffd", force_str(value))
+    return NOT_XML_TEXT.sub("\ufffd", force_str(value))
 
 
 def envelope(data, *, status_code: int, meta: dict | None = None) -> dict:
