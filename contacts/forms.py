@@ -83,8 +83,10 @@ class ContactForm(VersionedForm):
     ):
         self.user = user
         self.contact = contact
-        if contact is not None and "initial" not in kwargs:
-            kwargs["initial"] = self.initial_from(contact, user=user)
+        if contact is not None:
+            if read_values is None:
+                read_values = self.initial_from(contact, user=user)
+            kwargs.setdefault("initial", dict(read_values))
         super().__init__(*args, **kwargs)
         # only the companies this user may read: a hidden company is neither shown nor offered,
         # and stays the person's company when the form is saved (the field starts without it)
@@ -103,12 +105,7 @@ class ContactForm(VersionedForm):
         if contact is None:
             self.drop_versioning()
         else:
-            self.setup_versioning(
-                version=contact.version,
-                read_values=(
-                    self.initial_from(contact, user=user) if read_values is None else read_values
-                ),
-            )
+            self.setup_versioning(version=contact.version, read_values=read_values)
 
     @staticmethod
     def initial_from(contact: Contact, *, user) -> dict:

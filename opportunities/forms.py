@@ -361,8 +361,10 @@ class OpportunityForm(VersionedForm):
         own changes on top of them as `initial`."""
         self.user = user
         self.opportunity = opportunity
-        if opportunity is not None and "initial" not in kwargs:
-            kwargs["initial"] = self.initial_from(opportunity, user=user)
+        if opportunity is not None:
+            if read_values is None:
+                read_values = self.initial_from(opportunity, user=user)
+            kwargs.setdefault("initial", dict(read_values))
         super().__init__(*args, **kwargs)
         users = user_list_active()
         # only the contacts this user may read: a hidden contact, customer or member is neither
@@ -412,12 +414,7 @@ class OpportunityForm(VersionedForm):
                 "Only its creator and administrators change who is responsible for a private "
                 "opportunity."
             )
-        self.setup_versioning(
-            version=opportunity.version,
-            read_values=(
-                self.initial_from(opportunity, user=user) if read_values is None else read_values
-            ),
-        )
+        self.setup_versioning(version=opportunity.version, read_values=read_values)
 
     @staticmethod
     def initial_from(opportunity: Opportunity, *, user) -> dict:
@@ -544,17 +541,13 @@ class SharingForm(VersionedForm):
     notify = forms.BooleanField(label="Send the people added an e-mail", required=False)
 
     def __init__(self, *args, user, opportunity: Opportunity, read_values=None, **kwargs):
-        if "initial" not in kwargs:
-            kwargs["initial"] = self.initial_from(opportunity, user=user)
+        if read_values is None:
+            read_values = self.initial_from(opportunity, user=user)
+        kwargs.setdefault("initial", dict(read_values))
         super().__init__(*args, **kwargs)
         self.opportunity = opportunity
         self.fields["access_list"].queryset = user_list_active().exclude(pk=user.pk)
-        self.setup_versioning(
-            version=opportunity.version,
-            read_values=(
-                self.initial_from(opportunity, user=user) if read_values is None else read_values
-            ),
-        )
+        self.setup_versioning(version=opportunity.version, read_values=read_values)
 
     @staticmethod
     def initial_from(opportunity: Opportunity, *, user) -> dict:
