@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -91,7 +90,8 @@ class FieldType(models.IntegerChoices):
 
 class CustomFieldDefinition(models.Model):
     """A user-defined field. For SelectBox the mask is a JSON list of the options; for TextField
-    it may be `{"size": N}` limiting the length, as ONLYOFFICE stores it."""
+    it may be `{"size": N}` limiting the length, as ONLYOFFICE stores it. The services check the
+    mask (core.custom_fields.parse_mask), the admin included."""
 
     entity_type = models.CharField(max_length=20, choices=EntityType.choices)
     label = models.CharField(max_length=255)
@@ -111,11 +111,3 @@ class CustomFieldDefinition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.get_field_type_display()})"
-
-    def clean(self):
-        from core.custom_fields import parse_mask
-
-        try:
-            parse_mask(self.field_type, self.mask)
-        except Exception as exc:
-            raise ValidationError({"mask": str(exc)}) from exc
