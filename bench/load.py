@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.runner import log, percentile
+from bench.report import log, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 LOAD_SCENARIOS = ("filter_50", "board", "get_one")

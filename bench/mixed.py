@@ -13,13 +13,15 @@ the run and not dropped by a write would show there)."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
+import tracemalloc
 
 import orjson
 
-from bench.scenarios import API, Env
-from bench.scenarios import _json as response_json
+from bench.report import log, summarize
+from bench.scenarios import API, Call, Env, response_json, send, visible_opportunities
 
 NAME = "mixed"
 DESCRIPTION = (
@@ -49,22 +51,6 @@ class _CountingCompute:
 
     def __exit__(self, *exc):
         self.module.opportunity_counts_by_stage = self.original
-
-
-def _visible_count(env: Env, **criteria) -> int:
-    """What the user sees under `criteria`, counted without the product's code."""
-    from django.db.models import Q
-
-    from opportunities.models import Opportunity, OpportunityUserObjectPermission
-
-    uid = env.user.pk
-    on_list = OpportunityUserObjectPermission.objects.filter(user_id=uid).values(
-        "content_object_id"
-    )
-    return Opportunity.objects.filter(
-        Q(is_private=False) | Q(responsible_id=uid) | Q(created_by_id=uid) | Q(pk__in=on_list),
-        **criteria,
-    ).count()
 
 
 def _writer(env: Env, pool, stages, stop: threading.Event, tally: dict, lock, number: int):
@@ -103,19 +89,15 @@ def _writer(env: Env, pool, stages, stop: threading.Event, tally: dict, lock, nu
 
 
 def run(runner, env: Env, *, iterations: int, warmup: int, writers: int) -> dict:
-    import gc
-    import tracemalloc
-
+    # Django is set up by now (python -m bench configures it before importing the runner)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from bench.runner import log, summarize
-    from bench.scenarios import Call, send
     from opportunities import counts_cache
+    from opportunities.models import Opportunity
 
     fx = env.fixture
     stages = fx.stage_ids[4:6]
-    from opportunities.models import Opportunity
 
     # the user's own open opportunities, wherever earlier scenarios left them
     pool = list(
@@ -128,7 +110,7 @@ def run(runner, env: Env, *, iterations: int, warmup: int, writers: int) -> dict
     if connection.vendor == "sqlite":
         writers = 1  # SQLite has one writer at a time; more threads only wait for the lock
     expected_total = env.visible_count
-    expected_open = _visible_count(env, stage__stage_type=0)
+    expected_open = visible_opportunities(env.user.pk).filter(stage__stage_type=0).count()
     pages = max(min(expected_total // 50, 40), 1)
 
     def call(i: int) -> tuple[Call, int | None]:
@@ -198,7 +180,7 @@ def run(runner, env: Env, *, iterations: int, warmup: int, writers: int) -> dict
     # quiescent: every total, the one-stage ones included, must match the database now
     path = f"{API}/opportunity/filter?count=1&opportunityStagesid={stages[0]}"
     stage_total = response_json(send(env, Call("GET", path))).get("total")
-    stage_expected = _visible_count(env, stage_id=stages[0])
+    stage_expected = visible_opportunities(env.user.pk).filter(stage_id=stages[0]).count()
     if stage_total != stage_expected:
         wrong.append(f"after the writes: {path} total {stage_total}, expected {stage_expected}")
     requests = warmup + iterations

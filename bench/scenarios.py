@@ -51,8 +51,26 @@ def send(env: Env, call: Call):
     return method(call.path, body, content_type="application/json")
 
 
-def _json(response) -> dict:
+def response_json(response) -> dict:
     return orjson.loads(response.content)
+
+
+def visible_opportunities(user_id: int):
+    """The opportunities the user sees, selected without the product's code (the bench checks
+    the product against it): public ones, their own, and those on their access list."""
+    from django.db.models import Q
+
+    from opportunities.models import Opportunity, OpportunityUserObjectPermission
+
+    on_list = OpportunityUserObjectPermission.objects.filter(user_id=user_id).values(
+        "content_object_id"
+    )
+    return Opportunity.objects.filter(
+        Q(is_private=False)
+        | Q(responsible_id=user_id)
+        | Q(created_by_id=user_id)
+        | Q(pk__in=on_list)
+    )
 
 
 def _expect_status(response, status: int) -> list[str]:
@@ -90,7 +108,7 @@ class FilterPage(Scenario):
         problems = _expect_status(response, 200)
         if problems:
             return problems
-        body = _json(response)
+        body = response_json(response)
         items = body.get("response", [])
         expected = min(self.count, env.visible_count)
         if len(items) != expected:
@@ -121,12 +139,6 @@ class FilterSearch(Scenario):
     def _expected_ids(self, env) -> set[int]:
         from django.db.models import Q
 
-        from opportunities.models import Opportunity, OpportunityUserObjectPermission
-
-        uid = env.user.pk
-        on_list = OpportunityUserObjectPermission.objects.filter(user_id=uid).values(
-            "content_object_id"
-        )
         word = self.word
         text = (
             Q(title__istartswith=word)
@@ -134,11 +146,8 @@ class FilterSearch(Scenario):
             | Q(description__istartswith=word)
             | Q(description__icontains=f" {word}")
         )
-        rows = Opportunity.objects.filter(
-            Q(is_private=False) | Q(responsible_id=uid) | Q(created_by_id=uid) | Q(pk__in=on_list),
-            text,
-            responsible_id=env.other_user.pk,
-            stage__stage_type=0,
+        rows = visible_opportunities(env.user.pk).filter(
+            text, responsible_id=env.other_user.pk, stage__stage_type=0
         )
         return set(rows.values_list("pk", flat=True))
 
@@ -157,7 +166,7 @@ class FilterSearch(Scenario):
         problems = _expect_status(response, 200)
         if problems:
             return problems
-        body = _json(response)
+        body = response_json(response)
         items = body.get("response", [])
         expected = self._expected_ids(env)
         if body.get("total") != len(expected):
@@ -180,7 +189,7 @@ class GetOne(Scenario):
     def check(self, env, response, call):
         problems = _expect_status(response, 200)
         if not problems:
-            item = _json(response).get("response", {})
+            item = response_json(response).get("response", {})
             if f"/{item.get('id')}" not in call.path:
                 problems.append(f"returned id {item.get('id')} for {call.path}")
             for key in ("members", "stage", "responsible", "bidCurrency", "accessList"):
@@ -221,7 +230,7 @@ class Create(Scenario):
         problems = _expect_status(response, 201)
         if problems:
             return problems
-        item = _json(response).get("response", {})
+        item = response_json(response).get("response", {})
         env.created_ids.append(item.get("id"))
         member_ids = sorted(m["id"] for m in item.get("members", []))
         if member_ids != sorted(set(call.data["members"])):
@@ -257,7 +266,7 @@ class Move(Scenario):
     def check(self, env, response, call):
         problems = _expect_status(response, 200)
         if not problems:
-            item = _json(response).get("response", {})
+            item = response_json(response).get("response", {})
             if item.get("stage", {}).get("id") != call.data["stageid"]:
                 problems.append(f"stage {item.get('stage')}, expected {call.data['stageid']}")
         return problems
@@ -276,7 +285,7 @@ class GroupDelete(Scenario):
         problems = _expect_status(response, 200)
         if problems:
             return problems
-        items = _json(response).get("response", [])
+        items = response_json(response).get("response", [])
         ids = call.data["opportunityids"]
         if sorted(item["id"] for item in items) != sorted(ids):
             problems.append(f"{len(items)} deleted in the response, expected {len(ids)}")
