@@ -47,8 +47,8 @@ from crm_project.api.exceptions import (
     error_body,
 )
 from crm_project.api.parsers import check_depth
+from crm_project.api.request_checks import api_refusal
 from crm_project.api.views import OnlyOfficeAPIView
-from crm_project.middleware import RequestSanityMiddleware
 
 MAX_REQUESTS = 20
 API_ROOT = "/api/2.0/"
@@ -302,7 +302,7 @@ def run_item(outer, item: BatchRequest, *, outer_method: str) -> dict:
         return _refused(item, 400, f"relativeUrl: {REFUSED_ROUTES[match.url_name]}.", "relativeUrl")
     inner.resolver_match = match
     try:
-        response = RequestSanityMiddleware(None).refusal(inner, is_api=True)
+        response = api_refusal(inner)
         if response is None:
             response = match.func(inner, *match.args, **match.kwargs)
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):
