@@ -8,6 +8,12 @@ from accounts.selectors import user_has_crm_access
 CRM_PAGE_APPS = frozenset({"opportunities", "contacts", "core"})
 
 
+def open_to_guests(view):
+    """Mark a page of a CRM app that guests may open too (a profile, which hides its deals)."""
+    view.open_to_guests = True
+    return view
+
+
 class CrmPageAccessMiddleware:
     """A signed-in guest asking for a CRM page gets the "no CRM access" page (403) instead.
     API views are left to `crm_project.api.products.ProductAccess`, which answers in the
@@ -23,8 +29,8 @@ class CrmPageAccessMiddleware:
         user = getattr(request, "user", None)
         if not (user and user.is_authenticated) or user_has_crm_access(user):
             return None
-        if hasattr(view_func, "cls"):  # a DRF view
-            return None
+        if hasattr(view_func, "cls") or getattr(view_func, "open_to_guests", False):
+            return None  # a DRF view, or a page that hides its CRM data from guests
         if view_func.__module__.partition(".")[0] not in CRM_PAGE_APPS:
             return None
         return render(request, "accounts/no_crm_access.html", status=403)

@@ -10,8 +10,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("me/", views.account, name="account"),
-    path("people/<uuid:user_uuid>/", views.person, name="person"),
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

@@ -1,10 +1,10 @@
-"""Contact pages: list with search, detail with their opportunities, create, edit, delete."""
+"""Contact pages: list with search, create, edit, delete. The contact page itself shows the
+contact's deals, so it lives in `opportunities/people_views.py`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -13,7 +13,6 @@ from contacts.forms import SERVICE_FIELDS, ContactForm, ContactSearchForm
 from contacts.selectors import (
     contact_can_edit,
     contact_get_visible,
-    contact_list_visible_to,
     contact_search,
     contact_with_company_shown,
 )
@@ -23,18 +22,18 @@ from contacts.services import (
     contact_delete,
     contact_update,
 )
-from core.errors import AccessDenied, InvalidInput, NotFound
+from core.errors import AccessDenied, InvalidInput
+from core.views import domain_errors_as_http
 from opportunities.forms import add_service_error
-from opportunities.selectors import opportunity_related_to_contact
 
 PAGE_SIZE = 25
 
 
-def _visible_or_404(user, pk: int):
-    try:
-        return contact_get_visible(user=user, contact_id=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+def _get_editable(request: HttpRequest, pk: int, doing: str):
+    contact = contact_get_visible(user=request.user, contact_id=pk)
+    if not contact_can_edit(user=request.user, contact=contact):
+        raise AccessDenied(f"You may see this contact but not {doing} it.")
+    return contact
 
 
 @login_required
@@ -57,40 +56,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _visible_or_404(request.user, pk)
-    opportunities = (
-        opportunity_related_to_contact(user=request.user, contact=contact)
-        .select_related("stage", "bid_currency", "responsible")
-        .order_by("stage__sort_order", "expected_close_date", "id")
-    )
-    # only the people and the company this user may read, as the API shows them
-    persons = (
-        contact_list_visible_to(user=request.user).filter(company=contact)
-        if contact.is_company
-        else []
-    )
-    company = (
-        contact_list_visible_to(user=request.user).filter(pk=contact.company_id).first()
-        if contact.company_id
-        else None
-    )
-    return render(
-        request,
-        "contacts/contact_detail.html",
-        {
-            "contact": contact,
-            "company": company,
-            "opportunities": opportunities,
-            "persons": persons,
-            "can_edit": contact_can_edit(user=request.user, contact=contact),
-        },
-    )
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
+@domain_errors_as_http
 def contact_new(request: HttpRequest) -> HttpResponse:
     initial = {"kind": "company"} if request.GET.get("kind") == "company" else {}
     form = ContactForm(request.POST or None, user=request.user, initial=initial)
@@ -109,7 +76,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
 def _edit_conflict(request: HttpRequest, pk: int, form: ContactForm) -> HttpResponse:
     """The edit form shown again over the contact as it is now: its values, the user's changes
     on top, the new version, and what changed since the form was read (409)."""
-    current = _visible_or_404(request.user, pk)
+    current = contact_get_visible(user=request.user, contact_id=pk)
     now = ContactForm.initial_from(current, user=request.user)
     kept = form.user_changes()
     changes = form.changes_since_read(now, kept=kept)
@@ -130,10 +97,9 @@ def _edit_conflict(request: HttpRequest, pk: int, form: ContactForm) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@domain_errors_as_http
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _visible_or_404(request.user, pk)
-    if not contact_can_edit(user=request.user, contact=contact):
-        raise PermissionDenied("You may see this contact but not change it.")
+    contact = _get_editable(request, pk, "change")
     form = ContactForm(request.POST or None, user=request.user, contact=contact)
     if request.method == "POST" and not form.is_valid():
         if form.posted_version not in (None, contact.version):
@@ -150,8 +116,6 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _edit_conflict(request, pk, form)
         except InvalidInput as exc:
             add_service_error(form, exc, SERVICE_FIELDS)
-        except AccessDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         else:
             messages.success(request, f"Contact “{contact.display_name}” saved.")
             return redirect("contact_detail", pk=contact.pk)
@@ -160,17 +124,11 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@domain_errors_as_http
 def contact_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _visible_or_404(request.user, pk)
-    if not contact_can_edit(user=request.user, contact=contact):
-        raise PermissionDenied("You may see this contact but not delete it.")
+    contact = _get_editable(request, pk, "delete")
     if request.method == "POST":
-        try:
-            contact_delete(contact=contact, deleted_by=request.user)
-        except AccessDenied as exc:
-            raise PermissionDenied(exc.message) from exc
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
+        contact_delete(contact=contact, deleted_by=request.user)
         messages.success(request, f"Contact “{contact.display_name}” deleted.")
         return redirect("contact_list")
     return render(request, "contacts/contact_confirm_delete.html", {"contact": contact})

@@ -11,4 +11,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
     path("", include("opportunities.urls")),
+    path("", include("opportunities.people_urls")),  # the contact and people pages, with deals
 ]

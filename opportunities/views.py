@@ -6,7 +6,7 @@ or 404 here and nowhere else."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import AccessDenied, InvalidInput, NotFound
+from core.views import domain_errors_as_http
 from crm_project.api.pagination import MAX_START_INDEX
 from opportunities.board import (
     CARDS_PER_COLUMN,
@@ -69,13 +70,6 @@ LIST_SORTS = {
 FILTER_KEYS = ("q", "responsible", "contact", "tag", "private", "attention")
 
 
-def _visible_or_404(user, pk: int):
-    try:
-        return opportunity_get_visible(user=user, opportunity_id=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
 def _filters(request: HttpRequest, data) -> tuple[BoardFilterForm, BoardFilters]:
     form = BoardFilterForm(data, user=request.user)
     return form, form.to_filters()
@@ -119,12 +113,10 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@domain_errors_as_http
 def board_column(request: HttpRequest, stage_id: int) -> HttpResponse:
     """The next cards of one column ("load more"), as an HTML fragment."""
-    try:
-        stage = stage_get(stage_id=stage_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    stage = stage_get(stage_id=stage_id)
     try:
         offset = max(int(request.GET.get("offset", CARDS_PER_COLUMN)), 0)
     except ValueError:
@@ -274,6 +266,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@domain_errors_as_http
 def opportunity_new(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.method == "GET":
@@ -296,6 +289,7 @@ def opportunity_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@domain_errors_as_http
 def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = (
         opportunity_with_related(opportunity_list_visible_to(user=request.user), user=request.user)
@@ -303,7 +297,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     if opportunity is None:
-        raise Http404("The record could not be found")
+        raise NotFound()
     stages = list(stage_list())
     return render(
         request,
@@ -322,10 +316,10 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _editable_or_403(request: HttpRequest, pk: int):
-    opportunity = _visible_or_404(request.user, pk)
+def _get_editable(request: HttpRequest, pk: int):
+    opportunity = opportunity_get_visible(user=request.user, opportunity_id=pk)
     if not opportunity_can_edit(user=request.user, opportunity=opportunity):
-        raise PermissionDenied("You may see this opportunity but not change it.")
+        raise AccessDenied("You may see this opportunity but not change it.")
     return opportunity
 
 
@@ -344,7 +338,7 @@ def _conflict_response(request, template: str, context: dict) -> HttpResponse:
 def _edit_conflict(request: HttpRequest, pk: int, form: OpportunityForm) -> HttpResponse:
     """The edit form shown again over the opportunity as it is now: its values, the user's
     changes on top, the new version, and what changed since the form was read."""
-    current = _editable_or_403(request, pk)
+    current = _get_editable(request, pk)
     now = OpportunityForm.initial_from(current, user=request.user)
     kept = form.user_changes()
     changes = form.changes_since_read(now, kept=kept)
@@ -364,8 +358,9 @@ def _edit_conflict(request: HttpRequest, pk: int, form: OpportunityForm) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@domain_errors_as_http
 def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = _editable_or_403(request, pk)
+    opportunity = _get_editable(request, pk)
     form = OpportunityForm(request.POST or None, user=request.user, opportunity=opportunity)
     if request.method == "POST" and not form.is_valid():
         if form.posted_version not in (None, opportunity.version):
@@ -386,10 +381,6 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("responsible" if "responsible" in form.fields else None, exc.message)
         except InvalidInput as exc:
             add_service_error(form, exc, SERVICE_FIELDS)
-        except AccessDenied as exc:
-            raise PermissionDenied(exc.message) from exc
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
         else:
             messages.success(request, f"Opportunity “{opportunity.title}” saved.")
             return redirect("opportunity_detail", pk=opportunity.pk)
@@ -402,15 +393,11 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@domain_errors_as_http
 def opportunity_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = _editable_or_403(request, pk)
+    opportunity = _get_editable(request, pk)
     if request.method == "POST":
-        try:
-            opportunity_delete(opportunity=opportunity, deleted_by=request.user)
-        except AccessDenied as exc:
-            raise PermissionDenied(exc.message) from exc
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
+        opportunity_delete(opportunity=opportunity, deleted_by=request.user)
         messages.success(request, f"Opportunity “{opportunity.title}” deleted.")
         return redirect("board")
     return render(
@@ -420,10 +407,11 @@ def opportunity_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@domain_errors_as_http
 def opportunity_sharing(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = _visible_or_404(request.user, pk)
+    opportunity = opportunity_get_visible(user=request.user, opportunity_id=pk)
     if not opportunity_can_change_access(user=request.user, opportunity=opportunity):
-        raise PermissionDenied("Only its creator and administrators change who sees it.")
+        raise AccessDenied("Only its creator and administrators change who sees it.")
     form = SharingForm(request.POST or None, user=request.user, opportunity=opportunity)
     if request.method == "POST" and form.is_valid():
         try:
@@ -434,7 +422,7 @@ def opportunity_sharing(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.access_kwargs(),
             )
         except OpportunityChanged:
-            current = _visible_or_404(request.user, pk)
+            current = opportunity_get_visible(user=request.user, opportunity_id=pk)
             now = SharingForm.initial_from(current, user=request.user)
             kept = {k: v for k, v in form.user_changes().items() if k != "notify"}
             changes = form.changes_since_read(now, kept=kept)
@@ -455,8 +443,6 @@ def opportunity_sharing(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except InvalidInput as exc:
             add_service_error(form, exc, {"accessList": "access_list"})
-        except AccessDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         else:
             state = "private" if form.cleaned_data["is_private"] else "visible to everyone"
             messages.success(request, f"“{opportunity.title}” is now {state}.")
