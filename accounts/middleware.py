@@ -16,7 +16,7 @@ def open_to_guests(view):
 
 class CrmPageAccessMiddleware:
     """A signed-in guest asking for a CRM page gets the "no CRM access" page (403) instead.
-    API views are left to `crm_project.api.products.ProductAccess`, which answers in the
+    API views are left to `accounts.api.product_access.ProductAccess`, which answers in the
     error envelope and knows token and Basic callers too."""
 
     def __init__(self, get_response):

@@ -6,6 +6,7 @@ from django.db.models import F, IntegerChoices, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 
 from accounts.models import User
+from core.selectors import text_search_q
 
 
 def user_list_active() -> QuerySet[User]:
@@ -27,6 +28,9 @@ def users_by_uuids(uuids: Iterable[UUID | str]) -> tuple[list[User], list[str]]:
 def user_has_crm_access(user) -> bool:
     """Whether `user` (anonymous included) may use the CRM: signed in, active, not a guest."""
     return bool(user and user.is_authenticated and user.has_crm_access)
+
+
+USER_SEARCH_FIELDS = ("first_name", "last_name", "display_name", "job_title", "email")
 
 
 class EmployeeStatus(IntegerChoices):
@@ -107,14 +111,7 @@ def user_filter(
         users = users.none()
     if is_administrator:
         users = users.filter(Q(is_staff=True) | Q(is_superuser=True), is_visitor=False)
-    for word in text.split():
-        users = users.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(display_name__icontains=word)
-            | Q(job_title__icontains=word)
-            | Q(email__icontains=word)
-        )
+    users = users.filter(text_search_q(text, USER_SEARCH_FIELDS))
     sort_by = sort_by.lower()
     if sort_by == "firstname":
         keys = [Lower("first_name"), Lower("last_name")]

@@ -84,7 +84,7 @@ def is_locked_out(request) -> bool:
 
 def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE, for the HTML sign-in pages (the API answers in its envelope,
-    crm_project/api/authentication.py): a 429 page saying why and for how long."""
+    accounts/api/authentication.py): a 429 page saying why and for how long."""
     response = render(
         request,
         "registration/locked_out.html",

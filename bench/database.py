@@ -73,10 +73,8 @@ def recreate(url: str, *, keep: bool) -> bool:
 
 
 def cache_url_for(explicit: str | None) -> str:
-    """The cache the product uses in the bench (and its gunicorn workers): counts are cached
-    only in a cache shared by every process (`opportunities/counts_cache.py`), as production
-    runs with Redis. `explicit`, else $CACHE_URL/$REDIS_URL, else a local Redis when one
-    answers (database 15, keys prefixed `pipeline-bench`), else per-process local memory."""
+    """The product's cache in the bench: `explicit`, else $CACHE_URL/$REDIS_URL, else a local
+    Redis when one answers (database 15), else local memory (docs/performance.md: The cache)."""
     if explicit:
         return explicit
     configured = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
@@ -95,12 +93,9 @@ def cache_url_for(explicit: str | None) -> str:
 def configure_django(
     url: str, *, cache_url: str = "locmem://", key_prefix: str | None = None
 ) -> None:
-    """Point Django at the bench database and cache and set it up, with DEBUG off at run time.
-
-    `key_prefix`: the run's own cache keys (a run shares the cache with nobody, not even a
-    concurrent run on another database); the gunicorn workers inherit it from the environment.
-    Settings are read with the developer defaults (so static files need no manifest), then DEBUG
-    is switched off before the first request: no query log, no debug templates."""
+    """Point Django at the bench database and cache (`key_prefix`: the run's own cache keys,
+    inherited by the gunicorn workers) and set it up, DEBUG off at run time (docs/performance.md,
+    "Why the code is written this way")."""
     os.environ["DATABASE_URL"] = url
     os.environ["CACHE_URL"] = cache_url
     os.environ.pop("REDIS_URL", None)
@@ -113,5 +108,5 @@ def configure_django(
 
     django.setup()
     settings.DEBUG = False
-    # Keep one connection for the whole in-process run, as a server process would.
+    # one connection for the whole in-process run, as a server process keeps
     settings.DATABASES["default"]["CONN_MAX_AGE"] = None

@@ -1,15 +1,5 @@
-"""A deterministic, realistic data set, written in bulk.
-
-50 users, 5000 contacts (1000 companies, 4000 people), the nine default stages (from the
-migration), three currencies with rates, 20 tags, two custom fields, and opportunities with
-members, tags, custom values, a creation history row, and for 10% an access list of one to three
-users (the creator and up to two others, as the product's rule "the caller is on the list" gives).
-
-Row `i` depends only on the seed and `i` (its own `random.Random`), so a run that builds 10000
-opportunities and tops up to 100000 holds exactly the rows of a run that builds 100000 at once.
-
-The big tables are written with COPY on PostgreSQL and `executemany` on SQLite: no model
-instances, no per-row save."""
+"""The bench's deterministic data set, written in bulk (row `i` depends only on the seed and `i`;
+docs/performance.md, "How to run it")."""
 
 from __future__ import annotations
 
@@ -19,6 +9,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+
+from bench import bulk_writes
 
 SEED = 20250601
 ANCHOR = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
@@ -77,48 +69,6 @@ class Fixture:
     field_ids: list[int]
     view_permission_id: int
     extra: dict = field(default_factory=dict)
-
-
-# -- the writer ----------------------------------------------------------------------------------
-
-
-class BulkWriter:
-    """COPY on PostgreSQL, executemany on SQLite, through the raw DB-API connection."""
-
-    def __init__(self, connection):
-        self.connection = connection
-        self.vendor = connection.vendor
-
-    def write(self, table: str, columns: tuple[str, ...], rows) -> int:
-        self.connection.ensure_connection()
-        raw = self.connection.connection
-        names = ", ".join(f'"{c}"' for c in columns)
-        count = 0
-        if self.vendor == "postgresql":
-            copy_sql = f'COPY "{table}" ({names}) FROM STDIN'
-            with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-            return count
-        marks = ", ".join("?" for _ in columns)
-        rows = [tuple(_sqlite_value(v) for v in row) for row in rows]
-        cursor = raw.cursor()
-        try:
-            cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
-        finally:
-            cursor.close()
-        return len(rows)
-
-
-def _sqlite_value(value):
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, uuid.UUID):
-        return value.hex
-    return value
 
 
 # -- reference rows --------------------------------------------------------------------------------
@@ -417,7 +367,7 @@ def write_opportunities(
     if stop <= start:
         return
     started = time.perf_counter()
-    writer = BulkWriter(connection)
+    writer = bulk_writes.BulkWriter(connection)
     opportunities, members, tags, values, access, history = [], [], [], [], [], []
     next_ids = {
         model: (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
@@ -523,17 +473,6 @@ def reset_sequences() -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-
-
-def analyze() -> None:
-    """Fresh planner statistics and visibility map (PostgreSQL), as a live database has."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-        else:
-            cursor.execute("ANALYZE")
 
 
 def opportunity_count() -> int:

@@ -1,15 +1,5 @@
-"""The mixed scenario: `opportunity/filter` pages while other clients write.
-
-Writer threads (their own clients, their own database connections) move opportunities
-between two open stages and edit their title and amount through the API, as fast as they
-can; every such write drops the cached counts when it commits. Meanwhile the measured client
-pages `opportunity/filter` (unfiltered pages at rotating offsets, the open ones, one stage).
-Reported: the measured latencies, how many writes were done, how often the counts were
-served from the cache and how often they had to be counted again (a miss), and whether any
-`total` was wrong. Moves between two open stages and edits leave the unfiltered and the open
-totals unchanged, so each of those answers is checked exactly; the one-stage totals change
-with every move, so they are checked once the writers have stopped (a count cached during
-the run and not dropped by a write would show there)."""
+"""The mixed scenario: `opportunity/filter` pages while writer threads move and edit
+opportunities through the API (docs/performance.md, "How to run it": Mixed)."""
 
 from __future__ import annotations
 

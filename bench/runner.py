@@ -14,7 +14,7 @@ from pathlib import Path
 
 import orjson
 
-from bench import database, dataset, load, mixed
+from bench import bulk_writes, database, dataset, load, mixed
 from bench.raw import RawFilter, diff
 from bench.report import (
     GROWTH_SCENARIOS,
@@ -57,7 +57,7 @@ class Runner:
             dataset.write_opportunities(
                 self.fixture, start, min(start + chunk, target + 1), log=log
             )
-        dataset.analyze()
+        bulk_writes.analyze()
         _counts_written_around_the_services()
         seconds = time.perf_counter() - started
         log(f"  {target} opportunities in the table ({seconds:.1f} s with ANALYZE)")
@@ -69,8 +69,8 @@ class Runner:
         from django.db import connection
         from django.test import Client
 
+        from accounts.api.authentication import token_issue
         from accounts.models import User
-        from crm_project.api.authentication import token_issue
 
         user = User.objects.get(username=dataset.SALES_USERNAME)
         other = User.objects.get(username="sales02")

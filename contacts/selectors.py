@@ -1,44 +1,34 @@
+"""Reads on contacts. Who may read, edit and share a contact is decided here, once
+(`CONTACT_READERS`, `CONTACT_SHARERS`), in SQL and in Python from the same rule."""
+
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 
 from accounts.selectors import user_has_crm_access
 from contacts.models import Contact, ContactUserObjectPermission
-from core.access import access_list_user_ids, visible_q
-from core.errors import NotFound
+from core.access import AccessRule, access_list_user_ids
+from core.errors import AccessDenied, NotFound
+from core.selectors import text_search_q
+
+# Read, and so edit and delete: admins, the creator, anyone for a public contact, and the
+# access list of a private one.
+CONTACT_READERS = AccessRule(
+    may_use=user_has_crm_access, owners=("created_by",), access_list=ContactUserObjectPermission
+)
+# Change who may see it: admins and the creator.
+CONTACT_SHARERS = AccessRule(may_use=user_has_crm_access, owners=("created_by",))
 
 
 def contact_list_visible_to(*, user) -> QuerySet[Contact]:
-    """Every contact `user` may read, as one SQL query: admins see all; others see public
-    contacts, those they created and those whose access list holds them."""
-    contacts = Contact.objects.all()
-    if not user_has_crm_access(user):
-        return contacts.none()
-    if user.is_crm_admin:
-        return contacts
-    return contacts.filter(visible_q(ContactUserObjectPermission, Contact, user, "created_by"))
+    """Every contact `user` may read, as one SQL query (`CONTACT_READERS`)."""
+    return CONTACT_READERS.filter(Contact.objects.all(), user)
 
 
-def contact_visible_q(*, user, through: str) -> Q:
-    """The rule of `contact_list_visible_to` over the relation `through` (e.g. "contact" or
-    "company") of another model, as one SQL condition: true where the related contact exists
-    and `user` may read it, false where it is hidden or there is none. Use it to show, count
-    or match a related contact only as the API shows it, without a query per row."""
-    exists = Q(**{f"{through}__isnull": False})
-    if not user_has_crm_access(user):
-        return exists & Q(**{f"{through}__isnull": True})  # never true
-    if user.is_crm_admin:
-        return exists
-    return _through(visible_q(ContactUserObjectPermission, Contact, user, "created_by"), through)
-
-
-def _through(condition: Q, prefix: str) -> Q:
-    """`condition` (over Contact) with every lookup reached through `prefix`."""
-    moved = Q()
-    moved.connector, moved.negated = condition.connector, condition.negated
-    moved.children = [
-        _through(child, prefix) if isinstance(child, Q) else (f"{prefix}__{child[0]}", child[1])
-        for child in condition.children
-    ]
-    return moved
+def contact_visible_q(*, user, through: str = "") -> Q:
+    """`CONTACT_READERS` as one SQL condition, over Contact or over the relation `through`
+    (e.g. "contact" or "company") of another model: true where the related contact exists
+    and `user` may read it. Use it to show, count or match a related contact only as the API
+    shows it, without a query per row."""
+    return CONTACT_READERS.q(user, through=through)
 
 
 def contact_with_company_shown(queryset: QuerySet[Contact], *, user) -> QuerySet[Contact]:
@@ -53,47 +43,51 @@ def contact_with_company_shown(queryset: QuerySet[Contact], *, user) -> QuerySet
 
 
 def contact_get_visible(*, user, contact_id: int) -> Contact:
+    """The contact, or NotFound when it is missing or hidden from `user` (the same error)."""
     contact = contact_list_visible_to(user=user).filter(pk=contact_id).first()
     if contact is None:
         raise NotFound("Contact not found")
     return contact
 
 
-def contact_can_edit(*, user, contact: Contact) -> bool:
-    """Edit and delete follow read: admins, the creator, anyone for a public contact, and the
-    access list of a private one."""
-    if not user_has_crm_access(user):
-        return False
-    if user.is_crm_admin or not contact.is_private or contact.created_by_id == user.pk:
-        return True
-    rows = getattr(contact, "access_permissions", None)
-    if rows is not None:
-        return any(row.user_id == user.pk for row in rows)
-    return user.pk in contact_access_user_ids(contact)
+def contact_get_editable(*, user, contact_id: int) -> Contact:
+    """`contact_get_visible`, then AccessDenied if `user` may read but not edit it."""
+    contact = contact_get_visible(user=user, contact_id=contact_id)
+    if not contact_can_edit(user=user, contact=contact):
+        raise AccessDenied("You may see this contact but not change it.")
+    return contact
+
+
+def contact_can_read(*, user, contact: Contact) -> bool:
+    """`CONTACT_READERS` for a loaded contact (prefetched access rows, else one query)."""
+    return CONTACT_READERS.allows(user, contact)
+
+
+# Edit and delete follow read (ONLYOFFICE's CanEdit for contacts).
+contact_can_edit = contact_can_read
+# The name the company's visibility in the contact wrapper uses.
+contact_is_visible_in_memory = contact_can_read
 
 
 def contact_can_change_access(*, user, contact: Contact) -> bool:
-    if not user_has_crm_access(user):
-        return False
-    return bool(user.is_crm_admin or contact.created_by_id == user.pk)
+    return CONTACT_SHARERS.allows(user, contact)
 
 
 def contact_access_user_ids(contact: Contact) -> set[int]:
+    """The access list as stored now (one query; prefetched rows are not used)."""
     return access_list_user_ids(ContactUserObjectPermission, contact)
 
 
+CONTACT_SEARCH_FIELDS = ("first_name", "last_name", "company_name", "email")
+
+
 def contact_search(*, user, text: str = "", is_company: bool | None = None) -> QuerySet[Contact]:
+    """The contacts `user` may read with every word of `text` in the first, last or company
+    name or the e-mail address (the contact lists' and the API's `filterValue`)."""
     contacts = contact_list_visible_to(user=user)
     if is_company is not None:
         contacts = contacts.filter(is_company=is_company)
-    for word in text.split():
-        contacts = contacts.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(company_name__icontains=word)
-            | Q(email__icontains=word)
-        )
-    return contacts
+    return contacts.filter(text_search_q(text, CONTACT_SEARCH_FIELDS))
 
 
 def contact_with_access(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
@@ -115,13 +109,3 @@ def contact_access_users(contact: Contact) -> list:
             "user"
         )
     return sorted({row.user_id: row.user for row in rows}.values(), key=lambda u: u.pk)
-
-
-def contact_is_visible_in_memory(*, user, contact: Contact) -> bool:
-    """The visibility rule of `contact_list_visible_to` for an already loaded contact, using
-    prefetched access rows (for rendering lists without a query per row)."""
-    if not user_has_crm_access(user):
-        return False
-    if user.is_crm_admin or not contact.is_private or contact.created_by_id == user.pk:
-        return True
-    return any(row.user_id == user.pk for row in getattr(contact, "access_permissions", []))

@@ -1,14 +1,17 @@
 """Admin of the shared CRM settings. Writes that have a service go through it
 (core/admin_services.py): exchange rates (`exchange_rate_set`), custom field definitions
 (`custom_field_create` / `custom_field_update` / `custom_field_delete`), tags (created with
-`tags_get_or_create`, opportunity tags deleted with `opportunity_tag_delete`, which also
-raises the versions of the opportunities that carried them). Currencies are reference data
-without rules."""
+`tags_get_or_create`; opportunity tags deleted with `opportunity_tag_delete`, which also
+raises the versions of the opportunities that carried them, registered in
+`TagAdmin.delete_services` by opportunities/admin.py). Currencies are reference data without
+rules."""
+
+from collections.abc import Callable
 
 from django.contrib import admin
 
 from core.admin_services import ServiceModelAdmin
-from core.models import Currency, CustomFieldDefinition, EntityType, ExchangeRate, Tag
+from core.models import Currency, CustomFieldDefinition, ExchangeRate, Tag
 from core.services import (
     custom_field_create,
     custom_field_delete,
@@ -76,13 +79,16 @@ class TagAdmin(ServiceModelAdmin):
         )
         return tag
 
-    def service_delete(self, request, obj):
-        if obj.entity_type == EntityType.OPPORTUNITY:
-            from opportunities.services import opportunity_tag_delete
+    #: entity type -> the service deleting its tags, registered by the app above core that owns
+    #: the records carrying them (opportunities/admin.py); other tags are simply deleted
+    delete_services: dict[str, Callable[..., Tag]] = {}
 
-            opportunity_tag_delete(tag_name=obj.title, deleted_by=request.user)
-        else:
+    def service_delete(self, request, obj):
+        delete = self.delete_services.get(obj.entity_type)
+        if delete is None:
             obj.delete()
+        else:
+            delete(tag_name=obj.title, deleted_by=request.user)
 
 
 @admin.register(CustomFieldDefinition)

@@ -1,6 +1,7 @@
+from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.errors import NotFound
 from core.models import Currency, CustomFieldDefinition, ExchangeRate
@@ -35,3 +36,39 @@ def custom_field_get(*, entity_type: str, field_id: int) -> CustomFieldDefinitio
     if definition is None:
         raise NotFound("Custom field not found")
     return definition
+
+
+# -- text search ---------------------------------------------------------------------------------
+
+
+def text_search_q(
+    text: str,
+    fields: Iterable[str],
+    *,
+    word_start: bool = False,
+    guarded: Iterable[tuple[Q, Iterable[str]]] = (),
+) -> Q:
+    """The one text search: every word of `text` (split on white space) must occur, in any
+    case, in one of `fields`: anywhere in it, or with `word_start` at its start or after a
+    space (ONLYOFFICE's SQL search). `guarded` adds (condition, fields) pairs whose fields
+    count only where the condition holds (e.g. the names of a contact the user may read).
+    No words: Q(), which matches everything."""
+    fields, guarded = tuple(fields), [(condition, tuple(f)) for condition, f in guarded]
+
+    def match(word: str, field: str) -> Q:
+        if word_start:
+            return Q(**{f"{field}__istartswith": word}) | Q(**{f"{field}__icontains": f" {word}"})
+        return Q(**{f"{field}__icontains": word})
+
+    condition = Q()
+    for word in text.split():
+        any_field = Q()
+        for field in fields:
+            any_field |= match(word, field)
+        for guard, guarded_fields in guarded:
+            names = Q()
+            for field in guarded_fields:
+                names |= match(word, field)
+            any_field |= guard & names
+        condition &= any_field
+    return condition

@@ -220,9 +220,9 @@ API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "crm_project.api.authentication.TokenAuthentication",
-        "crm_project.api.authentication.BasicAuthentication",
-        "crm_project.api.authentication.SessionAuthentication",
+        "accounts.api.authentication.TokenAuthentication",
+        "accounts.api.authentication.BasicAuthentication",
+        "accounts.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
@@ -239,6 +239,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Checked first by every API view, whatever its own permission classes (crm_project/api/views.py).
+API_PRODUCT_PERMISSION_CLASSES = ["accounts.api.product_access.ProductAccess"]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pipeline CRM API",

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
 
+from core.admin import TagAdmin
 from core.admin_services import (
     AccessListAdminForm,
     ServiceModelAdmin,
@@ -31,6 +32,7 @@ from opportunities.services import (
     opportunity_create,
     opportunity_delete,
     opportunity_delete_many,
+    opportunity_tag_delete,
     opportunity_update,
     stage_create,
     stage_delete,
@@ -391,3 +393,7 @@ class StageChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# core's Tag admin deletes an opportunity tag through this app's service (core cannot import it)
+TagAdmin.delete_services[EntityType.OPPORTUNITY] = opportunity_tag_delete

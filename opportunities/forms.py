@@ -18,7 +18,13 @@ from core.models import Currency, CustomFieldDefinition, EntityType, FieldType
 from core.selectors import currency_base
 from crm_project.api.dates import ensure_storable
 from opportunities.board import BoardFilters
-from opportunities.models import BidType, LeadSource, Opportunity, OpportunityStatus
+from opportunities.models import (
+    BID_TYPE_LABELS,
+    BidType,
+    LeadSource,
+    Opportunity,
+    OpportunityStatus,
+)
 from opportunities.selectors import (
     opportunity_access_users,
     opportunity_can_change_access,
@@ -283,7 +289,7 @@ class OpportunityForm(VersionedForm):
     )
     bid_currency = forms.ModelChoiceField(label="Currency", queryset=None, empty_label=None)
     bid_type = forms.TypedChoiceField(
-        label="Bid type", choices=BidType.choices, coerce=int, initial=BidType.FIXED_BID
+        label="Bid type", choices=BID_TYPE_LABELS, coerce=int, initial=BidType.FIXED_BID
     )
     per_period_value = forms.IntegerField(
         label="Number of periods",

@@ -1,27 +1,105 @@
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
+# The enums' labels are ONLYOFFICE's names, which the API binds and documents; the model fields
+# carry the labels people read (forms, admin, get_FOO_display).
 class StageType(models.IntegerChoices):
     OPEN = 0, "Open"
     CLOSED_AND_WON = 1, "ClosedAndWon"
     CLOSED_AND_LOST = 2, "ClosedAndLost"
 
 
+STAGE_TYPE_LABELS = [
+    (StageType.OPEN.value, "Open"),
+    (StageType.CLOSED_AND_WON.value, "Won"),
+    (StageType.CLOSED_AND_LOST.value, "Lost"),
+]
+
+
+# -- the board's warnings, written once: the properties below, the renderer and the SQL of
+# `opportunities.selectors.opportunity_needs_attention_q` all read these functions.
+
+
+def rotting_cutoff(days_before_warning: int, now: datetime) -> datetime:
+    """In its stage since this instant or earlier, an opportunity has been there more than
+    `days_before_warning` whole days (days in stage > limit <=> entered limit + 1 days ago)."""
+    return now - timedelta(days=days_before_warning + 1)
+
+
+def overdue_cutoff(now: datetime) -> datetime:
+    """An open opportunity expected to close before this instant is overdue: the start of
+    `now`'s day in the current time zone (a deal due today is not late yet)."""
+    return timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+
+
+def opportunity_days_in_stage(stage_entered_at: datetime, now: datetime) -> int:
+    return (now - stage_entered_at).days
+
+
+def rotting_limit(stage_type: int, days_before_warning: int | None) -> int | None:
+    """The whole days an opportunity may stay in such a stage; None: it never rots there
+    (no limit, or a closed stage)."""
+    return days_before_warning if stage_type == StageType.OPEN else None
+
+
+def opportunity_is_rotting(
+    *, stage_type: int, days_before_warning: int | None, stage_entered_at: datetime, now: datetime
+) -> bool:
+    """Stayed in an open stage longer than the stage's days-before-warning."""
+    limit = rotting_limit(stage_type, days_before_warning)
+    return limit is not None and stage_entered_at <= rotting_cutoff(limit, now)
+
+
+def opportunity_is_overdue(
+    *, stage_type: int, expected_close_date: datetime | None, now: datetime
+) -> bool:
+    return (
+        stage_type == StageType.OPEN
+        and expected_close_date is not None
+        and expected_close_date < overdue_cutoff(now)
+    )
+
+
 class BidType(models.IntegerChoices):
+    """A fixed bid is the whole amount; otherwise bid_value is the amount per period and
+    per_period_value the number of periods (ONLYOFFICE's deal budget)."""
+
     FIXED_BID = 0, "FixedBid"
     PER_HOUR = 1, "PerHour"
     PER_DAY = 2, "PerDay"
     PER_WEEK = 3, "PerWeek"
     PER_MONTH = 4, "PerMonth"
     PER_YEAR = 5, "PerYear"
+
+
+BID_TYPE_LABELS = [
+    (BidType.FIXED_BID.value, "Fixed bid"),
+    (BidType.PER_HOUR.value, "Per hour"),
+    (BidType.PER_DAY.value, "Per day"),
+    (BidType.PER_WEEK.value, "Per week"),
+    (BidType.PER_MONTH.value, "Per month"),
+    (BidType.PER_YEAR.value, "Per year"),
+]
+
+
+def whole_amount_sql():
+    """The whole amount of an opportunity in SQL: a fixed bid's amount, or the amount per period
+    times the periods (at least one, as ONLYOFFICE's deal list counts an unset number)."""
+    return models.Case(
+        models.When(bid_type=BidType.FIXED_BID, then=models.F("bid_value")),
+        default=models.F("bid_value") * Greatest(models.F("per_period_value"), 1),
+        output_field=models.DecimalField(**MONEY),
+    )
 
 
 class Stage(models.Model):
@@ -32,7 +110,7 @@ class Stage(models.Model):
     color = models.CharField(max_length=20, blank=True, help_text="CSS colour, e.g. #e795c1")
     sort_order = models.IntegerField(default=0, db_index=True)
     success_probability = models.PositiveSmallIntegerField(default=0)
-    stage_type = models.PositiveSmallIntegerField(choices=StageType.choices, default=StageType.OPEN)
+    stage_type = models.PositiveSmallIntegerField(choices=STAGE_TYPE_LABELS, default=StageType.OPEN)
     days_before_warning = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -133,7 +211,7 @@ class Opportunity(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    bid_type = models.PositiveSmallIntegerField(choices=BidType.choices, default=BidType.FIXED_BID)
+    bid_type = models.PositiveSmallIntegerField(choices=BID_TYPE_LABELS, default=BidType.FIXED_BID)
     bid_value = models.DecimalField("amount", default=Decimal("0"), **MONEY)
     bid_currency = models.ForeignKey(
         "core.Currency", on_delete=models.PROTECT, related_name="opportunities"
@@ -184,6 +262,8 @@ class Opportunity(models.Model):
                     "bid_currency",
                     "bid_value",
                     "success_probability",
+                    "bid_type",
+                    "per_period_value",
                 ],
             ),
             models.Index(fields=["responsible", "stage"], name="opp_responsible_stage_idx"),
@@ -212,26 +292,38 @@ class Opportunity(models.Model):
         return self.title
 
     @property
+    def whole_amount(self) -> Decimal:
+        """The same rule as `whole_amount_sql()`."""
+        if self.bid_type == BidType.FIXED_BID:
+            return self.bid_value
+        return self.bid_value * max(self.per_period_value, 1)
+
+    @property
     def weighted_amount(self) -> Decimal:
-        """RamBase's WeightedAmount: the unweighted amount times the probability."""
-        return (self.bid_value * self.success_probability / Decimal(100)).quantize(Decimal("0.01"))
+        """RamBase's WeightedAmount: the whole amount times the probability."""
+        return (self.whole_amount * self.success_probability / Decimal(100)).quantize(
+            Decimal("0.01")
+        )
 
     @property
     def days_in_stage(self) -> int:
-        return (timezone.now() - self.stage_entered_at).days
+        return opportunity_days_in_stage(self.stage_entered_at, timezone.now())
 
     @property
     def is_rotting(self) -> bool:
-        """Stayed in an open stage longer than the stage's days-before-warning."""
-        limit = self.stage.days_before_warning
-        return limit is not None and not self.stage.is_closed and self.days_in_stage > limit
+        return opportunity_is_rotting(
+            stage_type=self.stage.stage_type,
+            days_before_warning=self.stage.days_before_warning,
+            stage_entered_at=self.stage_entered_at,
+            now=timezone.now(),
+        )
 
     @property
     def is_overdue(self) -> bool:
-        return (
-            not self.stage.is_closed
-            and self.expected_close_date is not None
-            and self.expected_close_date < timezone.now()
+        return opportunity_is_overdue(
+            stage_type=self.stage.stage_type,
+            expected_close_date=self.expected_close_date,
+            now=timezone.now(),
         )
 
     @property

@@ -1,6 +1,7 @@
-"""Reads on opportunities. Visibility is decided here, once, in SQL; every surface uses it."""
+"""Reads on opportunities. Who may read, edit and share an opportunity is decided here, once
+(`OPPORTUNITY_READERS`, `OPPORTUNITY_SHARERS`), in SQL and in Python from the same rule; every
+surface uses it."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -21,10 +22,10 @@ from django.utils import timezone
 
 from accounts.selectors import user_has_crm_access
 from contacts.selectors import contact_list_visible_to, contact_visible_q
-from core.access import access_list_user_ids, visible_q
+from core.access import AccessRule, prefetched_access_user_ids
 from core.models import CustomFieldDefinition, EntityType, FieldType, Tag
-from core.selectors import custom_field_list
-from opportunities.errors import OpportunityNotFound, StageNotFound
+from core.selectors import custom_field_list, text_search_q
+from opportunities.errors import AccessDenied, OpportunityNotFound, StageNotFound
 from opportunities.models import (
     Opportunity,
     OpportunityCustomFieldValue,
@@ -33,29 +34,44 @@ from opportunities.models import (
     Stage,
     StageChange,
     StageType,
+    overdue_cutoff,
+    rotting_cutoff,
+    rotting_limit,
+    whole_amount_sql,
 )
 
-
-def _has_crm_access(user) -> bool:
-    """Signed in, active and not a guest: guests read no CRM data, not even the opportunities
-    they are responsible for or on the access list of."""
-    return user_has_crm_access(user)
+# Read, and so edit and delete (ONLYOFFICE's CanEdit): admins, the responsible, the creator
+# (decision 7), anyone for a public opportunity, and the access list of a private one. Guests
+# read nothing, not even what they are responsible for. Global model permissions never widen
+# it (guardian's accept_global_perms would leak private rows).
+OPPORTUNITY_READERS = AccessRule(
+    may_use=user_has_crm_access,
+    owners=("responsible", "created_by"),
+    access_list=OpportunityUserObjectPermission,
+)
+# Change who may see it: admins and the creator.
+OPPORTUNITY_SHARERS = AccessRule(may_use=user_has_crm_access, owners=("created_by",))
 
 
 def opportunity_list_visible_to(*, user) -> QuerySet[Opportunity]:
-    """Every opportunity `user` may read, as one SQL condition.
+    """Every opportunity `user` may read, as one SQL condition (`OPPORTUNITY_READERS`)."""
+    return OPPORTUNITY_READERS.filter(Opportunity.objects.all(), user)
 
-    Admins read everything. Others read public opportunities, those they are responsible for or
-    created (decision 7), and private ones whose access list holds them. Global model
-    permissions never widen this (guardian's accept_global_perms would leak private rows)."""
-    opportunities = Opportunity.objects.all()
-    if not _has_crm_access(user):
-        return opportunities.none()
-    if user.is_crm_admin:
-        return opportunities
-    return opportunities.filter(
-        visible_q(OpportunityUserObjectPermission, Opportunity, user, "responsible", "created_by")
-    )
+
+def opportunity_visible_q(*, user) -> Q:
+    """`OPPORTUNITY_READERS` as one SQL condition over Opportunity."""
+    return OPPORTUNITY_READERS.q(user)
+
+
+# Edit follows read: the same condition.
+opportunity_editable_q = opportunity_visible_q
+
+
+def opportunity_rights_annotations(*, user) -> dict:
+    """`queryset.annotate(**this)`: `can_edit` per row, computed in the same query."""
+    return {
+        "can_edit": ExpressionWrapper(opportunity_editable_q(user=user), BooleanField()),
+    }
 
 
 def opportunity_get_visible(*, user, opportunity_id: int) -> Opportunity:
@@ -69,6 +85,14 @@ def opportunity_get_visible(*, user, opportunity_id: int) -> Opportunity:
     )
     if opportunity is None:
         raise OpportunityNotFound()
+    return opportunity
+
+
+def opportunity_get_editable(*, user, opportunity_id: int) -> Opportunity:
+    """`opportunity_get_visible`, then AccessDenied if `user` may read but not edit it."""
+    opportunity = opportunity_get_visible(user=user, opportunity_id=opportunity_id)
+    if not opportunity_can_edit(user=user, opportunity=opportunity):
+        raise AccessDenied("You may see this opportunity but not change it.")
     return opportunity
 
 
@@ -154,56 +178,34 @@ def opportunity_access_users(opportunity: Opportunity) -> list:
 
 
 def opportunity_access_user_ids(opportunity: Opportunity) -> set[int]:
-    rows = getattr(opportunity, "access_permissions", None)
-    if rows is not None:
-        return {row.user_id for row in rows}
-    return access_list_user_ids(OpportunityUserObjectPermission, opportunity)
+    """The access list's user ids (prefetched rows when present, else one query)."""
+    return prefetched_access_user_ids(OpportunityUserObjectPermission, opportunity)
 
 
 def opportunity_can_read(*, user, opportunity: Opportunity) -> bool:
-    if not _has_crm_access(user):
-        return False
-    return (
-        user.is_crm_admin
-        or not opportunity.is_private
-        or opportunity.responsible_id == user.pk
-        or opportunity.created_by_id == user.pk
-        or user.pk in opportunity_access_user_ids(opportunity)
-    )
+    """`OPPORTUNITY_READERS` for a loaded opportunity (prefetched access rows, else a query)."""
+    return OPPORTUNITY_READERS.allows(user, opportunity)
 
 
-def opportunity_can_edit(*, user, opportunity: Opportunity) -> bool:
-    """ONLYOFFICE's CanEdit (and CanDelete): admin, responsible, creator, anyone on a public
-    opportunity, or the access list of a private one."""
-    if not _has_crm_access(user):
-        return False
-    return (
-        user.is_crm_admin
-        or opportunity.responsible_id == user.pk
-        or opportunity.created_by_id == user.pk
-        or not opportunity.is_private
-        or user.pk in opportunity_access_user_ids(opportunity)
-    )
+# ONLYOFFICE's CanEdit (and CanDelete) is the read rule.
+opportunity_can_edit = opportunity_can_read
 
 
 def opportunity_can_change_access(*, user, opportunity: Opportunity) -> bool:
     """Only admins and the creator change who may see an opportunity."""
-    return _has_crm_access(user) and (user.is_crm_admin or opportunity.created_by_id == user.pk)
+    return OPPORTUNITY_SHARERS.allows(user, opportunity)
 
 
 def opportunity_stage_totals(opportunities: QuerySet[Opportunity]) -> list[dict]:
-    """Count, amount and weighted amount per stage and currency, in one aggregate query.
-
-    The weighted amount is summed as amount x probability and divided by 100 once per row of
-    the result, not once per opportunity: numeric division per row was a fifth of the scan at
-    100000 (and SQLite divides integers without a remainder)."""
+    """Count, whole amount and weighted amount per stage and currency, in one aggregate query
+    (weighted: amount x probability summed, divided by 100 once per result row)."""
     rows = list(
         opportunities.order_by()
         .values("stage_id", "bid_currency_id")
         .annotate(
             count=Count("id"),
-            total=Sum("bid_value"),
-            weighted_x100=Sum(F("bid_value") * F("success_probability")),
+            total=Sum(whole_amount_sql()),
+            weighted_x100=Sum(whole_amount_sql() * F("success_probability")),
         )
     )
     for row in rows:
@@ -232,7 +234,7 @@ def stage_list() -> QuerySet[Stage]:
 def stage_list_with_counts(*, user) -> QuerySet[Stage]:
     """The stages with `relative_items_count`: how many opportunities `user` may see are in
     each (private deals of others are not counted), in one aggregate query."""
-    if _has_crm_access(user) and user.is_crm_admin:
+    if OPPORTUNITY_READERS.reach(user) is True:
         return stage_list().annotate(relative_items_count=Count("opportunities"))
     visible_ids = opportunity_list_visible_to(user=user).values("pk")
     return stage_list().annotate(
@@ -254,35 +256,35 @@ def stage_first_open() -> Stage:
     return stage
 
 
-def opportunity_search_q(text: str) -> Q:
-    """ONLYOFFICE's search: every keyword must occur in the title or description."""
-    condition = Q()
-    for word in text.split():
-        condition &= Q(title__icontains=word) | Q(description__icontains=word)
-    return condition
-
-
 # -- board and page lists ----------------------------------------------------------------------
 
 CONTACT_NAME = ("is_company", "company_name", "first_name", "last_name")  # display_name
 BOARD_CARD_ORDER = (F("expected_close_date").asc(nulls_last=True), F("id").asc())
 
 
-def opportunity_needs_attention_q(*, stages=None, now=None) -> Q:
-    """Opportunities flagged on the board, as one SQL condition: in an open stage and either
-    overdue (expected close date passed) or rotting (in the stage longer than its
-    days-before-warning; the same rule as `Opportunity.is_rotting`)."""
+def opportunity_overdue_q(*, now=None) -> Q:
+    """`Opportunity.is_overdue` as one SQL condition (the same `overdue_cutoff`)."""
     now = now or timezone.now()
-    if stages is None:
-        stages = stage_list()
-    condition = Q(stage__stage_type=StageType.OPEN, expected_close_date__lt=now)
-    for stage in stages:
-        if stage.days_before_warning is None or stage.is_closed:
-            continue
-        # days_in_stage > limit  <=>  entered at least (limit + 1) whole days ago
-        entered_before = now - timedelta(days=stage.days_before_warning + 1)
-        condition |= Q(stage_id=stage.pk, stage_entered_at__lte=entered_before)
+    return Q(stage__stage_type=StageType.OPEN, expected_close_date__lt=overdue_cutoff(now))
+
+
+def opportunity_rotting_q(*, stages=None, now=None) -> Q:
+    """`Opportunity.is_rotting` as one SQL condition, one term per stage that has a limit
+    (the same `rotting_limit` and `rotting_cutoff`); `stages` saves reading them again."""
+    now = now or timezone.now()
+    condition = Q(pk__in=[])  # no stage with a limit: nothing rots
+    for stage in stage_list() if stages is None else stages:
+        limit = rotting_limit(stage.stage_type, stage.days_before_warning)
+        if limit is not None:
+            condition |= Q(stage_id=stage.pk, stage_entered_at__lte=rotting_cutoff(limit, now))
     return condition
+
+
+def opportunity_needs_attention_q(*, stages=None, now=None) -> Q:
+    """Opportunities flagged on the board (`Opportunity.needs_attention`): overdue or
+    rotting, as one SQL condition."""
+    now = now or timezone.now()
+    return opportunity_overdue_q(now=now) | opportunity_rotting_q(stages=stages, now=now)
 
 
 def opportunity_filter(
@@ -300,21 +302,13 @@ def opportunity_filter(
     """Narrow a queryset already visible to `user` by the board and list filters. Free text
     matches the title, the description and the names of the contact and the customer that
     `user` may read (a hidden contact matches nothing, as it shows nothing)."""
-    words = (text or "").split()
-    if words:
-        shown = {
-            person: contact_visible_q(user=user, through=person)
+    if (text or "").split():
+        names = ("first_name", "last_name", "company_name")
+        shown = [
+            (contact_visible_q(user=user, through=person), [f"{person}__{n}" for n in names])
             for person in ("contact", "customer")
-        }
-    for word in words:
-        condition = Q(title__icontains=word) | Q(description__icontains=word)
-        for person, visible in shown.items():
-            condition |= visible & (
-                Q(**{f"{person}__first_name__icontains": word})
-                | Q(**{f"{person}__last_name__icontains": word})
-                | Q(**{f"{person}__company_name__icontains": word})
-            )
-        queryset = queryset.filter(condition)
+        ]
+        queryset = queryset.filter(text_search_q(text, ("title", "description"), guarded=shown))
     if responsible is not None:
         queryset = queryset.filter(responsible=responsible)
     if contact is not None:
@@ -333,7 +327,8 @@ def opportunity_filter(
 CARD_COLUMNS = (
     # the opportunity: what a card shows, its warnings and the edit right
     *("title", "stage", "is_private", "contact", "customer", "responsible", "created_by"),
-    *("bid_value", "bid_currency", "bid_type", "expected_close_date", "stage_entered_at"),
+    *("bid_value", "bid_currency", "bid_type", "per_period_value"),
+    *("expected_close_date", "stage_entered_at"),
     # the names shown (stages and currencies are small rows: read whole)
     *(f"{person}__{name}" for person in ("contact", "customer") for name in CONTACT_NAME),
     *("responsible__display_name", "responsible__first_name", "responsible__last_name"),
@@ -343,12 +338,8 @@ CARD_COLUMNS = (
 
 def opportunity_card_related(queryset: QuerySet[Opportunity], *, user) -> QuerySet[Opportunity]:
     """What a board card shows `user`, in a constant number of queries: the related rows, the
-    access lists (for the per-card edit right) and whether the contact and the customer may
-    be shown (`opportunity_with_contacts_shown`, in the same query). Cards show no tags: none
-    are fetched. Only the
-    columns cards use are read (`CARD_COLUMNS`): the full rows made Django build and parse
-    about seven timestamps per card, a sixth of the cards query; a template reading another
-    column costs a query per card, which the pinned board query counts would catch."""
+    access lists (for the per-card edit right) and `contact_shown`/`customer_shown`; only
+    the `CARD_COLUMNS` (a template reading another column costs a query per card)."""
     return (
         opportunity_with_contacts_shown(queryset, user=user)
         .select_related("stage", "bid_currency", "contact", "customer", "responsible")
@@ -371,18 +362,9 @@ def opportunity_board_cards(
     per_column: int,
     searching: bool = False,
 ) -> list[Opportunity]:
-    """The first `per_column` cards of every stage, in one query.
-
-    The keys are chosen per stage, `stage = X ORDER BY close date, id LIMIT n` for each stage
-    joined with UNION ALL: on PostgreSQL each part reads the board index in column order and
-    stops after n visible rows, so the cost follows the cards shown, not the table. (A row
-    number per stage over every visible row read all 90000 of them, and the planner, expecting
-    as many keys, hash-joined the whole table: 50 ms at 100000.) Only the chosen cards are
-    joined to their related rows.
-
-    `searching`: the queryset holds a search text, which joins the contacts. Each stage's part
-    would then join them again (28 ms for `q=cloud&responsible=me` at 100000, against 6 ms for
-    one pass), so the matches are numbered in one pass instead."""
+    """The first `per_column` cards of every stage, in one query: a `LIMIT n` per stage
+    joined with UNION ALL, or, when `searching` (the search joins the contacts), the matches
+    numbered per stage in one pass."""
     if not stage_ids:
         return []
     if searching:
@@ -440,7 +422,7 @@ def opportunity_custom_fields_with_counts(*, user) -> QuerySet[CustomFieldDefini
     opportunities `user` may see hold a value (private deals of others are not counted), in
     one aggregate query."""
     definitions = custom_field_list(entity_type=EntityType.OPPORTUNITY)
-    if _has_crm_access(user) and user.is_crm_admin:
+    if OPPORTUNITY_READERS.reach(user) is True:
         return definitions.annotate(relative_items_count=Count("opportunity_values"))
     visible_ids = opportunity_list_visible_to(user=user).values("pk")
     return definitions.annotate(

@@ -6,8 +6,8 @@ from rest_framework import serializers
 from accounts.models import User
 from accounts.selectors import EmployeeStatus, user_activation_status
 from crm_project.api.dates import format_datetime
+from crm_project.api.render_context import RenderContext
 from crm_project.api.schema import EmployeeSerializer
-from crm_project.api.shapes import RenderContext
 
 
 def person_shape(user: User, ctx: RenderContext) -> dict:

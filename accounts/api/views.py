@@ -18,7 +18,7 @@ from accounts.selectors import (
 )
 from accounts.services import user_create
 from core.errors import NotFound
-from crm_project.api.shapes import RenderContext
+from crm_project.api.render_context import RenderContext
 from crm_project.api.views import OnlyOfficeAPIView
 
 PAGING = [

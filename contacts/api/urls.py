@@ -1,10 +1,12 @@
-"""/api/2.0/crm/contact…: literal routes (`filter`, `person`, `company`) before the id routes."""
+"""/api/2.0/crm/contact…: literal routes (`person`, `company`) before the id routes.
+
+`contact/filter` and `contact/{id}/opportunity/{id}` read opportunities: they are registered by
+opportunities/api/contact_link_urls.py."""
 
 from contacts.api import views
 from crm_project.api.routing import route
 
 urlpatterns = [
-    route("contact/filter", views.ContactListView.as_view(), name="api-contact-filter"),
     route("contact/person", views.PersonCreateView.as_view(), name="api-contact-person-create"),
     route("contact/company", views.CompanyCreateView.as_view(), name="api-contact-company-create"),
     route(
@@ -21,11 +23,6 @@ urlpatterns = [
         "contact/<int:contactid>/access",
         views.ContactAccessView.as_view(),
         name="api-contact-access",
-    ),
-    route(
-        "contact/<int:contactid>/opportunity/<int:opportunityid>",
-        views.ContactOpportunityView.as_view(),
-        name="api-contact-opportunity",
     ),
     route("contact/<int:contactid>", views.ContactDetailView.as_view(), name="api-contact"),
 ]

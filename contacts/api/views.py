@@ -1,22 +1,22 @@
 """ONLYOFFICE's contact routes (/api/2.0/crm/contact…): parse, authorize through the
 selectors, call one service, render."""
 
-from django.db.models import Case, CharField, Exists, F, OuterRef, Value, When
+from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Concat, Lower
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from accounts.selectors import users_by_uuids
 from contacts import services
-from contacts.api.serializers import (
+from contacts.api.docs_serializers import (
     CompanySerializer,
     CompanyWriteSerializer,
     ContactAccessSerializer,
     PersonSerializer,
     PersonWriteSerializer,
-    contact_render_queryset,
-    contact_shape,
+    contact_wrapper_doc,
 )
+from contacts.api.rendering import contact_render_queryset, contact_shape
 from contacts.models import Contact, ShareType
 from contacts.selectors import (
     contact_get_visible,
@@ -26,27 +26,12 @@ from contacts.selectors import (
 )
 from core.errors import InvalidInput, NotFound
 from core.models import Currency
-from crm_project.api.shapes import RenderContext
+from crm_project.api.render_context import RenderContext
 from crm_project.api.views import OnlyOfficeAPIView
-from opportunities import services as opportunity_services
-from opportunities.api.serializers import (
-    OpportunityRenderer,
-    OpportunitySerializer,
-    contact_wrapper_doc,
-)
-from opportunities.models import Opportunity, OpportunityMember
-from opportunities.selectors import opportunity_get_visible, opportunity_list_visible_to
 
 TAGS = ["contacts"]
 CONTACT_RESPONSE = contact_wrapper_doc()
 CONTACT_LIST_RESPONSE = contact_wrapper_doc(many=True)
-
-
-def _path_id(params, name: str) -> int:
-    value = params.integer(name)
-    if not value or value <= 0:
-        raise InvalidInput(f"{name} must be a positive number.", field=name)
-    return value
 
 
 def _render(request, contact_id: int) -> dict:
@@ -210,7 +195,7 @@ class PersonUpdateView(ContactWriteMixin, OnlyOfficeAPIView):
         tags=TAGS,
     )
     def put(self, request, *args, **kwargs):
-        person_id = _path_id(self.params(), "personid")
+        person_id = self.params().positive_id("personid")
         contact = contact_get_visible(user=request.user, contact_id=person_id)
         if contact.is_company:
             raise NotFound("Contact not found")
@@ -235,7 +220,7 @@ class CompanyUpdateView(ContactWriteMixin, OnlyOfficeAPIView):
         tags=TAGS,
     )
     def put(self, request, *args, **kwargs):
-        company_id = _path_id(self.params(), "companyid")
+        company_id = self.params().positive_id("companyid")
         contact = contact_get_visible(user=request.user, contact_id=company_id)
         if not contact.is_company:
             raise NotFound("Contact not found")
@@ -254,7 +239,7 @@ class ContactDetailView(OnlyOfficeAPIView):
         tags=TAGS,
     )
     def get(self, request, *args, **kwargs):
-        contact_id = _path_id(self.params(), "contactid")
+        contact_id = self.params().positive_id("contactid")
         contact = contact_get_visible(user=request.user, contact_id=contact_id)
         return Response(_render(request, contact.pk))
 
@@ -270,7 +255,7 @@ class ContactDetailView(OnlyOfficeAPIView):
         tags=TAGS,
     )
     def delete(self, request, *args, **kwargs):
-        contact_id = _path_id(self.params(), "contactid")
+        contact_id = self.params().positive_id("contactid")
         contact = contact_get_visible(user=request.user, contact_id=contact_id)
         shape = _render(request, contact.pk)
         services.contact_delete(contact=contact, deleted_by=request.user)
@@ -292,7 +277,7 @@ class ContactAccessView(ContactWriteMixin, OnlyOfficeAPIView):
         tags=TAGS,
     )
     def put(self, request, *args, **kwargs):
-        contact_id = _path_id(self.params(), "contactid")
+        contact_id = self.params().positive_id("contactid")
         contact = contact_get_visible(user=request.user, contact_id=contact_id)
         access = self.access_changes()
         services.contact_set_access(
@@ -353,16 +338,7 @@ class ContactListView(OnlyOfficeAPIView):
             is_company=self._is_company(params),
         )
         if self._list_view(params) == "withopportunity":
-            # only opportunities the caller may see: a link to a hidden one does not exist
-            visible = opportunity_list_visible_to(user=request.user)
-            contacts = contacts.filter(
-                Exists(
-                    OpportunityMember.objects.filter(
-                        contact=OuterRef("pk"), opportunity__in=visible.values("pk")
-                    )
-                )
-                | Exists(visible.filter(contact=OuterRef("pk")))
-            )
+            contacts = self.with_opportunity(contacts)
         for tag in params.sequence("tags") or []:
             if str(tag).strip():
                 contacts = contacts.filter(tags__title__iexact=str(tag).strip())
@@ -376,6 +352,11 @@ class ContactListView(OnlyOfficeAPIView):
             has_more=has_more,
             total=total,
         )
+
+    def with_opportunity(self, contacts):
+        """The contacts linked to an opportunity the caller may see. Opportunities sit above
+        contacts: `opportunities.api.contact_link_views.ContactFilterView` answers the route."""
+        raise NotImplementedError
 
     def _list_view(self, params) -> str:
         value = (params.string("contactListView") or "all").strip().lower()
@@ -411,59 +392,3 @@ def _sort_name():
         default=Lower(Concat("first_name", Value(" "), "last_name")),
         output_field=CharField(),
     )
-
-
-class ContactOpportunityView(OnlyOfficeAPIView):
-    """POST/DELETE contact/{contactid}/opportunity/{opportunityid}: link or unlink, answering
-    with the OpportunityWrapper."""
-
-    def _targets(self, request):
-        params = self.params()
-        contact_id = _path_id(params, "contactid")
-        opportunity_id = _path_id(params, "opportunityid")
-        contact = contact_get_visible(user=request.user, contact_id=contact_id)
-        opportunity = opportunity_get_visible(user=request.user, opportunity_id=opportunity_id)
-        return contact, opportunity
-
-    def _render(self, request, opportunity: Opportunity) -> dict:
-        return OpportunityRenderer(request).shape(opportunity)
-
-    @extend_schema(
-        operation_id="crm_contact_opportunity_link",
-        summary="Link a contact to an opportunity",
-        description="Contact or opportunity missing or not readable: 404; cannot edit: 403.",
-        parameters=[
-            OpenApiParameter("contactid", int, OpenApiParameter.PATH),
-            OpenApiParameter("opportunityid", int, OpenApiParameter.PATH),
-        ],
-        request=None,
-        responses=OpportunitySerializer,
-        tags=TAGS,
-    )
-    def post(self, request, *args, **kwargs):
-        contact, opportunity = self._targets(request)
-        opportunity_services.opportunity_add_member(
-            opportunity=opportunity, contact=contact, added_by=request.user
-        )
-        return Response(self._render(request, opportunity))
-
-    @extend_schema(
-        operation_id="crm_contact_opportunity_unlink",
-        summary="Unlink a contact from an opportunity",
-        description=(
-            "The opportunity's primary contact cannot be unlinked here: 403 \"Can't unlink "
-            'base contact" (use DELETE opportunity/{id}/contact/{contactid}).'
-        ),
-        parameters=[
-            OpenApiParameter("contactid", int, OpenApiParameter.PATH),
-            OpenApiParameter("opportunityid", int, OpenApiParameter.PATH),
-        ],
-        responses={200: OpportunitySerializer, 403: OpenApiResponse(description="Base contact.")},
-        tags=TAGS,
-    )
-    def delete(self, request, *args, **kwargs):
-        contact, opportunity = self._targets(request)
-        opportunity_services.opportunity_remove_member(
-            opportunity=opportunity, contact=contact, removed_by=request.user, keep_primary=True
-        )
-        return Response(self._render(request, opportunity))

@@ -6,8 +6,8 @@ from rest_framework.response import Response
 
 from core.errors import NotFound
 from core.models import Currency, ExchangeRate
+from crm_project.api.render_context import RenderContext
 from crm_project.api.schema import CurrencyInfoSerializer
-from crm_project.api.shapes import RenderContext
 from crm_project.api.views import OnlyOfficeAPIView
 
 

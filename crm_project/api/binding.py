@@ -94,6 +94,10 @@ class Params:
     def names(self) -> set[str]:
         return set(self._values)
 
+    def positive_id(self, name: str) -> int:
+        """An id parameter (usually a route segment): a whole number above zero."""
+        return positive_id(self.integer(name), name)
+
     # -- typed getters: each raises InvalidInput naming the parameter ----------------------
 
     def string(self, name: str, default=None) -> str | None:
@@ -288,6 +292,13 @@ class Params:
         if isinstance(value, dict):
             raise InvalidInput(f"{name} takes one value, not an object.", field=name)
         return value
+
+
+def positive_id(value: int | None, name: str) -> int:
+    """`value` when it is an id (above zero), else a 400 naming `name`."""
+    if value is None or value <= 0:
+        raise InvalidInput(f"{name} must be a positive number.", field=name)
+    return value
 
 
 def check_text(value, *, name: str, field: str | None = MISSING) -> None:

@@ -38,11 +38,7 @@ class PageRequest:
     def slice(self, queryset, render=list) -> tuple[list, bool]:
         """The page's rows, passed through `render` (a function of the page's queryset, by
         default `list`), and whether more follow (fetches count+1 rows, as ONLYOFFICE does).
-
-        One query, in two steps: the page's keys are chosen by a subquery that carries only the
-        filters and the order (`pk IN (SELECT pk ... ORDER BY ... LIMIT ...)`), then only those
-        rows are joined to their related tables. Otherwise the database joins every matching
-        row to every `select_related` table before sorting and cutting the page."""
+        One query: the page's keys first, then only their rows joined (docs/performance.md)."""
         stop = self.start_index + self.count + 1
         keys = queryset.values("pk")[self.start_index : stop]
         rows = render(queryset.filter(_pk_among(queryset, keys)))
@@ -52,10 +48,8 @@ class PageRequest:
         """`slice` for an order whose first key splits the rows into groups of known size
         (the stages of the default opportunity order). `groups` lists, in order, each group's
         rows (a function giving the group's queryset, ordered inside the group, built only
-        for the groups the page touches) and their number. Whole groups before the
-        page are skipped by their size, and each group the page touches gives its keys with
-        its own LIMIT, which an index in the group's order answers without sorting the group.
-        Still one query: the page's rows are those keys, joined and ordered by `queryset`."""
+        for the groups the page touches) and their number; groups before the page are skipped
+        by their size. Still one query."""
         skip, need = self.start_index, self.count + 1
         chosen = []
         for group, size in groups:
@@ -82,13 +76,10 @@ class PageRequest:
 
 
 def _pk_among(queryset, keys):
-    """`pk IN (keys)`. On PostgreSQL written `pk = ANY(ARRAY(keys))`: the subquery then runs
-    once, first, and the rows are fetched by primary key. A plain `IN` becomes a semi-join that
-    the planner places after the dozen `select_related` joins (more relations than its
-    join_collapse_limit), so every matching row would be joined first (measured: 440 ms instead
-    of 40 ms for 50 rows of 100000). SQLite reads `IN (subquery)` that way already."""
+    """`pk IN (keys)`; on PostgreSQL `pk = ANY(ARRAY(keys))`, which the planner runs first
+    (docs/performance.md)."""
     if connections[queryset.db].vendor == "postgresql":
-        from django.contrib.postgres.expressions import ArraySubquery
+        from django.contrib.postgres.expressions import ArraySubquery  # needs psycopg
 
         return _EqualsAny(F("pk"), ArraySubquery(keys))
     return Q(pk__in=keys)

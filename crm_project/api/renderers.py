@@ -59,10 +59,14 @@ def _wrap(data, renderer_context):
     return envelope(data, status_code=status_code, meta=meta)
 
 
+def json_number(value: Decimal) -> int | float:
+    """A .NET decimal/double as JSON: a number, integral values without ".0"."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def _default(value):
     if isinstance(value, Decimal):
-        # bidValue is a .NET decimal/double: a JSON number, integral values without ".0"
-        return int(value) if value == value.to_integral_value() else float(value)
+        return json_number(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

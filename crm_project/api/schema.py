@@ -4,8 +4,8 @@ Views declare only their payload (`@extend_schema(responses=PayloadSerializer)`)
 postprocessing hook here wraps every success response in the envelope the renderer adds, gives
 every POST its 201, and adds the error envelope to each operation. The authentication
 extensions describe the token (`Authorization: <token>` or `Bearer <token>`), Basic and session
-schemes. Shared documentation serializers for the nested shapes of crm_project/api/shapes.py
-(Employee, CurrencyInfo) live here too.
+schemes. Shared documentation serializers for the nested shapes every resource embeds
+(Employee, CurrencyInfo: render_context.py; CustomFieldBase: custom_field_shape.py) live here too.
 
 This module is loaded by drf-spectacular through the PREPROCESSING_HOOKS setting, before any
 view is inspected, which also registers the authentication extensions."""
@@ -17,6 +17,7 @@ from drf_spectacular.authentication import BasicScheme, SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import serializers
 
+from core.models import FieldType
 from crm_project.api.exceptions import HRESULT_HTTP
 
 ERROR_CODES = {
@@ -29,7 +30,7 @@ ERROR_COMPONENT = "ErrorEnvelope"
 _SUFFIX_IN_PATH = re.compile(r"\{format\}$|\(\?:\\\.\(\?P<format>[^)]*\)\)\?$")
 
 
-# -- shared documentation serializers (mirror crm_project/api/shapes.py) -------------------
+# -- shared documentation serializers (render_context.py, custom_field_shape.py) ------------
 
 
 class EmployeeSerializer(serializers.Serializer):
@@ -51,6 +52,24 @@ class CurrencyInfoSerializer(serializers.Serializer):
     cultureName = serializers.CharField(allow_blank=True)
     isConvertable = serializers.BooleanField()
     isBasic = serializers.BooleanField(help_text="The base currency totals are converted to.")
+
+
+class CustomFieldBaseSerializer(serializers.Serializer):
+    """ONLYOFFICE's CustomFieldBase: a field and, for one opportunity or contact, its value."""
+
+    id = serializers.IntegerField()
+    entityId = serializers.IntegerField(help_text="The opportunity or contact; 0 for a definition.")
+    label = serializers.CharField()
+    fieldValue = serializers.CharField(allow_null=True, help_text="null for a Heading.")
+    fieldType = serializers.ChoiceField(
+        choices=FieldType.choices,
+        help_text="0 TextField, 1 TextArea, 2 SelectBox, 3 CheckBox, 4 Heading, 5 Date",
+    )
+    position = serializers.IntegerField()
+    mask = serializers.CharField(
+        allow_blank=True,
+        help_text='JSON: the options of a SelectBox (`["a","b"]`), `{"size":N}` for a TextField.',
+    )
 
 
 # -- hooks -----------------------------------------------------------------------------------
@@ -178,7 +197,7 @@ def wrap_envelopes(result, generator, request, public):
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "crm_project.api.authentication.TokenAuthentication"
+    target_class = "accounts.api.authentication.TokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):
@@ -194,10 +213,10 @@ class TokenScheme(OpenApiAuthenticationExtension):
 
 
 class PipelineBasicScheme(BasicScheme):
-    target_class = "crm_project.api.authentication.BasicAuthentication"
+    target_class = "accounts.api.authentication.BasicAuthentication"
     name = "basicAuth"
 
 
 class PipelineSessionScheme(SessionScheme):
-    target_class = "crm_project.api.authentication.SessionAuthentication"
+    target_class = "accounts.api.authentication.SessionAuthentication"
     name = "cookieAuth"

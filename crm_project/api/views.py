@@ -1,14 +1,24 @@
 """Base classes every API view uses: binding, paging and the 201-on-POST rule live here."""
 
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
 from rest_framework import status as http_status
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.viewsets import ViewSet
 
 from crm_project.api.binding import Params
+from crm_project.api.exceptions import HRESULT_HTTP, error_response
 from crm_project.api.negotiation import SuffixContentNegotiation
 from crm_project.api.pagination import PageRequest
-from crm_project.api.products import ProductAccess
+
+
+@cache
+def product_permission_classes() -> list:
+    """settings.API_PRODUCT_PERMISSION_CLASSES: who may use a product (the CRM) is the user
+    model's business, above this layer."""
+    return [import_string(path) for path in settings.API_PRODUCT_PERMISSION_CLASSES]
 
 
 class OnlyOfficeMixin:
@@ -16,7 +26,8 @@ class OnlyOfficeMixin:
 
     def get_permissions(self):
         # every view, whatever its own permission classes: guests get 403 on crm/* routes
-        return [ProductAccess(), *super().get_permissions()]
+        products = [permission() for permission in product_permission_classes()]
+        return [*products, *super().get_permissions()]
 
     def params(self) -> Params:
         """The request's parameters (query, body, route), by case-insensitive name."""
@@ -47,18 +58,12 @@ class OnlyOfficeAPIView(OnlyOfficeMixin, APIView):
     pass
 
 
-class OnlyOfficeViewSet(OnlyOfficeMixin, ViewSet):
-    pass
-
-
 class _NotFoundView(OnlyOfficeAPIView):
     authentication_classes = []
     permission_classes = []
     schema = None
 
     def _not_found(self, request, *args, **kwargs):
-        from crm_project.api.exceptions import HRESULT_HTTP, error_response
-
         return error_response(404, "The record could not be found", hresult=HRESULT_HTTP)
 
     get = post = put = patch = delete = _not_found

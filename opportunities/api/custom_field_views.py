@@ -11,11 +11,11 @@ from core import services as core_services
 from core.errors import InvalidInput
 from core.models import CustomFieldDefinition, EntityType, FieldType
 from core.selectors import custom_field_get
+from crm_project.api.custom_field_shape import custom_field_base_shape
 from crm_project.api.views import OnlyOfficeAPIView
 from opportunities import services
-from opportunities.api import list_item_serializers as docs
+from opportunities.api import docs_serializers as docs
 from opportunities.api.list_item_permissions import IsCrmAdminFor
-from opportunities.api.shapes import custom_field_base_shape
 from opportunities.selectors import (
     opportunity_custom_field_values,
     opportunity_custom_fields_with_counts,
@@ -35,12 +35,6 @@ def custom_field_wrapper(definition: CustomFieldDefinition, relative_items_count
         **custom_field_base_shape(definition, entity_id=0, value=None),
         "relativeItemsCount": relative_items_count,
     }
-
-
-def _positive_id(value: int | None, name: str) -> int:
-    if value is None or value <= 0:
-        raise InvalidInput(f"{name} must be a positive number.", field=name)
-    return value
 
 
 def _definition_with_count(field_id: int, *, user) -> CustomFieldDefinition:
@@ -99,7 +93,7 @@ class CustomFieldCreateView(CustomFieldBaseView):
 
 class CustomFieldDetailView(CustomFieldBaseView):
     def definition(self) -> CustomFieldDefinition:
-        field_id = _positive_id(self.params().integer("fieldid"), "fieldid")
+        field_id = self.params().positive_id("fieldid")
         return custom_field_get(entity_type=ENTITY, field_id=field_id)
 
     @extend_schema(
@@ -170,7 +164,7 @@ class OpportunityCustomFieldListView(CustomFieldBaseView):
         responses=docs.CustomFieldBaseSerializer(many=True),
     )
     def get(self, request, entityid, format=None):
-        opportunity_id = _positive_id(self.params().integer("entityid"), "entityid")
+        opportunity_id = self.params().positive_id("entityid")
         opportunity = opportunity_get_visible(user=request.user, opportunity_id=opportunity_id)
         return Response(
             [
@@ -194,8 +188,8 @@ class OpportunityCustomFieldValueView(CustomFieldBaseView):
     )
     def post(self, request, entityid, fieldid, format=None):
         params = self.params()
-        opportunity_id = _positive_id(params.integer("entityid"), "entityid")
-        field_id = _positive_id(params.integer("fieldid"), "fieldid")
+        opportunity_id = params.positive_id("entityid")
+        field_id = params.positive_id("fieldid")
         opportunity = opportunity_get_visible(user=request.user, opportunity_id=opportunity_id)
         definition = custom_field_get(entity_type=ENTITY, field_id=field_id)
         stored = services.opportunity_set_custom_field(

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 
 from contacts.selectors import contact_list_visible_to
 from core.errors import InvalidInput
+from core.selectors import text_search_q
 from opportunities.models import Opportunity, OpportunityMember, StageType
 
 
@@ -45,18 +46,9 @@ CLOSE_DATE = Case(
 )
 
 
-def search_q(text: str) -> Q:
-    """ONLYOFFICE's SQL search: every keyword must start the title or the description, or
-    follow a space in it."""
-    condition = Q()
-    for word in text.split():
-        condition &= (
-            Q(title__istartswith=word)
-            | Q(title__icontains=f" {word}")
-            | Q(description__istartswith=word)
-            | Q(description__icontains=f" {word}")
-        )
-    return condition
+# `filterValue`: ONLYOFFICE's SQL search, every keyword at the start of a word of the title or
+# the description (the board's search, `opportunity_filter`, matches anywhere and in contacts).
+SEARCH_FIELDS = ("title", "description")
 
 
 # The default order inside one stage (after the stage's sort order); the index
@@ -130,7 +122,7 @@ class OpportunityFilterSet(django_filters.FilterSet):
     # -- criteria -----------------------------------------------------------------------------
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(search_q(value))
+        return queryset.filter(text_search_q(value, SEARCH_FIELDS, word_start=True))
 
     def filter_tags(self, queryset, name, value):
         """The opportunity must have all the tags (case-insensitive, trimmed)."""

@@ -1,5 +1,5 @@
 """ONLYOFFICE's opportunity routes, each with an optional `.json`/`.xml`/`.tml` suffix. Literal
-segments (`filter`, `access`, `byprefix`, `bycontact`) never match `<int:…>` (`[0-9]+`)."""
+segments (`filter`, `access`, `byprefix`) never match `<int:…>` (`[0-9]+`)."""
 
 from crm_project.api.routing import route
 from opportunities.api import views
@@ -25,11 +25,6 @@ urlpatterns = [
         name="api-opportunity-byprefix",
     ),
     route(
-        "opportunity/bycontact/<int:contactid>",
-        views.OpportunityByContactView.as_view(),
-        name="api-opportunity-bycontact",
-    ),
-    route(
         "opportunity/<int:opportunityid>",
         views.OpportunityDetailView.as_view(),
         name="api-opportunity-detail",
@@ -43,16 +38,6 @@ urlpatterns = [
         "opportunity/<int:opportunityid>/access",
         views.OpportunityAccessView.as_view(),
         name="api-opportunity-access",
-    ),
-    route(
-        "opportunity/<int:opportunityid>/contact",
-        views.OpportunityContactsView.as_view(),
-        name="api-opportunity-contacts",
-    ),
-    route(
-        "opportunity/<int:opportunityid>/contact/<int:contactid>",
-        views.OpportunityContactView.as_view(),
-        name="api-opportunity-contact",
     ),
     route(
         "opportunity/<int:opportunityid>/creationdate",

@@ -6,12 +6,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from core.errors import InvalidInput
 from crm_project.api.views import OnlyOfficeAPIView
 from opportunities import services
-from opportunities.api import list_item_serializers as docs
+from opportunities.api import docs_serializers as docs
 from opportunities.api.list_item_permissions import IsCrmAdminFor
-from opportunities.api.shapes import stage_shape
+from opportunities.api.rendering import stage_shape
 from opportunities.errors import StageNotFound
 from opportunities.models import Stage, StageType
 from opportunities.selectors import stage_get, stage_list_with_counts
@@ -34,12 +33,6 @@ def stage_wrapper(stage: Stage, relative_items_count: int | None = None) -> dict
     if relative_items_count is None:
         relative_items_count = getattr(stage, "relative_items_count", 0)
     return {**stage_shape(stage), "relativeItemsCount": relative_items_count}
-
-
-def _positive_id(value: int, name: str) -> int:
-    if value is None or value <= 0:
-        raise InvalidInput(f"{name} must be a positive number.", field=name)
-    return value
 
 
 def _stage_with_count(stage_id: int, *, user) -> Stage:
@@ -100,7 +93,7 @@ class StageListView(StageBaseView):
 
 class StageDetailView(StageBaseView):
     def stage_id(self) -> int:
-        return _positive_id(self.params().integer("stageid"), "stageid")
+        return self.params().positive_id("stageid")
 
     @extend_schema(
         tags=TAGS,
@@ -148,7 +141,7 @@ class StageColorView(StageBaseView):
     )
     def put(self, request, id, format=None):
         params = self.params()
-        stage = stage_get(stage_id=_positive_id(params.integer("id"), "id"))
+        stage = stage_get(stage_id=params.positive_id("id"))
         services.stage_update(
             stage=stage, updated_by=request.user, color=params.string("color", "")
         )

@@ -13,7 +13,7 @@ from core.models import EntityType
 from core.services import tags_get_or_create
 from crm_project.api.views import OnlyOfficeAPIView
 from opportunities import services
-from opportunities.api import list_item_serializers as docs
+from opportunities.api import docs_serializers as docs
 from opportunities.api.filters import OpportunityFilterSet
 from opportunities.api.list_item_permissions import IsCrmAdminFor
 from opportunities.selectors import (
@@ -30,12 +30,6 @@ TAG_NAME_PARAMETER = OpenApiParameter(
 )
 
 
-def _positive_id(value: int | None, name: str) -> int:
-    if value is None or value <= 0:
-        raise InvalidInput(f"{name} must be a positive number.", field=name)
-    return value
-
-
 class TagBaseView(OnlyOfficeAPIView):
     permission_classes = [IsAuthenticated, IsCrmAdminFor]
     admin_methods: set[str] = set()
@@ -47,7 +41,7 @@ class TagBaseView(OnlyOfficeAPIView):
         return name
 
     def opportunity(self):
-        opportunity_id = _positive_id(self.params().integer("entityid"), "entityid")
+        opportunity_id = self.params().positive_id("entityid")
         return opportunity_get_visible(user=self.request.user, opportunity_id=opportunity_id)
 
 

@@ -5,4 +5,6 @@ urlpatterns = [
     # `opportunity/tag…` routes match before the opportunity routes.
     path("", include("opportunities.api.list_item_urls")),
     path("", include("opportunities.api.opportunity_urls")),
+    # contact-opportunity links, `contact/filter` included (they read opportunities)
+    path("", include("opportunities.api.contact_link_urls")),
 ]

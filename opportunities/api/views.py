@@ -11,170 +11,30 @@ from django.db.models.functions import Lower
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from accounts.models import User
-from contacts.api.serializers import contact_render_queryset, contact_shape
-from contacts.models import Contact
-from contacts.selectors import contact_get_visible, contact_list_visible_to
-from core.errors import AccessDenied, InvalidInput, NotFound
-from core.models import Currency
-from crm_project.api.shapes import RenderContext
+from contacts.selectors import contact_list_visible_to
+from core.errors import AccessDenied, InvalidInput
+from crm_project.api.binding import positive_id
 from crm_project.api.views import OnlyOfficeAPIView
 from opportunities import services
-from opportunities.api import serializers as docs
+from opportunities.api import docs_serializers as docs
 from opportunities.api.filters import WITHIN_STAGE_ORDER, OpportunityFilterSet, SortBy
-from opportunities.api.serializers import OpportunityRenderer
+from opportunities.api.inputs import (
+    access_list_from,
+    opportunity_changes,
+    opportunity_create_arguments,
+)
+from opportunities.api.rendering import OpportunityRenderer
 from opportunities.counts_cache import opportunity_counts_by_stage_cached
 from opportunities.errors import OpportunityNotFound, StageNotFound
-from opportunities.models import (
-    BidType,
-    LeadSource,
-    Opportunity,
-    OpportunityMember,
-    OpportunityStatus,
-    Stage,
-    StageType,
-)
+from opportunities.models import Opportunity, OpportunityMember, StageType
 from opportunities.selectors import (
     opportunity_can_edit,
+    opportunity_get_visible,
     opportunity_list_visible_to,
-    opportunity_with_access,
+    stage_get,
 )
 
 TAGS = ["Opportunities"]
-
-
-# -- binding helpers ---------------------------------------------------------------------------
-
-
-def _positive(value: int | None, name: str) -> int:
-    if value is None or value <= 0:
-        raise InvalidInput(f"{name} must be a positive number.", field=name)
-    return value
-
-
-def _users(guids, field: str) -> list[User]:
-    """Active users by GUID; an unknown one is a 400 naming the field."""
-    wanted = list(dict.fromkeys(guids or []))
-    users = {user.uuid: user for user in User.objects.filter(uuid__in=wanted, is_active=True)}
-    missing = [guid for guid in wanted if guid not in users]
-    if missing:
-        raise InvalidInput(f"Unknown user in {field}: {missing[0]}.", field=field)
-    return [users[guid] for guid in wanted]
-
-
-def _user(guid, field: str) -> User | None:
-    if guid is None or guid.int == 0:  # ONLYOFFICE's Guid.Empty: none
-        return None
-    return _users([guid], field)[0]
-
-
-def _contacts(ids, field: str, *, user) -> list[Contact]:
-    """Contacts `user` may read, by id; one that is missing or hidden from `user` is the same
-    400 naming the field (a caller cannot tell the two apart)."""
-    wanted = list(dict.fromkeys(ids or []))
-    contacts = contact_list_visible_to(user=user).in_bulk(wanted) if wanted else {}
-    missing = [contact_id for contact_id in wanted if contact_id not in contacts]
-    if missing:
-        raise InvalidInput(f"Unknown contact in {field}: {missing[0]}.", field=field)
-    return [contacts[contact_id] for contact_id in wanted]
-
-
-def _contact(contact_id: int | None, field: str, *, user) -> Contact | None:
-    if not contact_id:  # 0: none
-        return None
-    return _contacts([contact_id], field, user=user)[0]
-
-
-def _currency(abbreviation: str | None) -> Currency | None:
-    code = (abbreviation or "").strip().upper()
-    if not code:
-        return None
-    currency = Currency.objects.filter(pk=code).first()
-    if currency is None:
-        raise InvalidInput(f"Unknown currency '{code}'.", field="bidCurrencyAbbr")
-    return currency
-
-
-def _stage(stage_id: int | None) -> Stage | None:
-    if not stage_id:
-        return None
-    stage = Stage.objects.filter(pk=stage_id).first()
-    if stage is None:
-        raise InvalidInput("Deal milestone is not found", field="stageid")
-    return stage
-
-
-def _list_item(model, value: str | None, field: str):
-    """A lead source or status by id or title (any case); empty means none."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    item = (
-        model.objects.filter(pk=int(text)).first()
-        if text.isdigit()
-        else model.objects.filter(title__iexact=text).first()
-    )
-    if item is None:
-        raise InvalidInput(f"Unknown {field} '{text}'.", field=field)
-    return item
-
-
-def _probability(value: int | None) -> int | None:
-    """Clamped to 0..100, as ONLYOFFICE does."""
-    return None if value is None else max(0, min(100, value))
-
-
-# Wire name -> (service argument, converter(params, wire name)).
-WRITE_FIELDS = {
-    "title": ("title", lambda p, n: p.string(n)),
-    "description": ("description", lambda p, n: p.string(n)),
-    # contact ids; `opportunity_changes` turns them into the contacts the caller may read
-    "contactid": ("contact", lambda p, n: p.integer(n)),
-    "customerid": ("customer", lambda p, n: p.integer(n)),
-    "members": ("members", lambda p, n: p.int_list(n)),
-    "responsibleid": ("responsible", lambda p, n: _user(p.guid(n), n)),
-    "ownerid": ("owner", lambda p, n: _user(p.guid(n), n)),
-    "bidType": ("bid_type", lambda p, n: p.enum(n, BidType)),
-    "bidValue": ("bid_value", lambda p, n: p.decimal(n)),
-    "bidCurrencyAbbr": ("bid_currency", lambda p, n: _currency(p.string(n))),
-    "perPeriodValue": ("per_period_value", lambda p, n: p.integer(n)),
-    "stageid": ("stage", lambda p, n: _stage(p.integer(n))),
-    "successProbability": ("success_probability", lambda p, n: _probability(p.integer(n))),
-    "actualCloseDate": ("actual_close_date", lambda p, n: p.date(n)),
-    "expectedCloseDate": ("expected_close_date", lambda p, n: p.date(n)),
-    "customFieldList": ("custom_fields", lambda p, n: p.key_value_list(n)),
-    "isPrivate": ("is_private", lambda p, n: p.boolean(n)),
-    "accessList": ("access_list", lambda p, n: _users(p.guid_list(n), n)),
-    "isNotify": ("notify", lambda p, n: bool(p.boolean(n))),
-    "source": ("source", lambda p, n: _list_item(LeadSource, p.reference(n), n)),
-    "status": ("status", lambda p, n: _list_item(OpportunityStatus, p.reference(n), n)),
-    "oneTimeRevenue": ("one_time_revenue", lambda p, n: p.decimal(n)),
-    "recurringRevenue": ("recurring_revenue", lambda p, n: p.decimal(n)),
-    "contractMonths": ("contract_months", lambda p, n: p.integer(n)),
-    "tags": ("tags", lambda p, n: [t for t in (str(t).strip() for t in p.sequence(n) or []) if t]),
-}
-
-
-CONTACT_FIELDS = {"contactid": "contact", "customerid": "customer", "members": "members"}
-
-
-def opportunity_changes(params, *, user) -> dict:
-    """The service arguments for the fields the request names (decision 1: omitted fields are
-    left out; an explicit null or "" is passed on and clears). Contacts are looked up among
-    those `user` may read."""
-    changes = {
-        argument: convert(params, wire)
-        for wire, (argument, convert) in WRITE_FIELDS.items()
-        if params.has(wire)
-    }
-    for wire, argument in CONTACT_FIELDS.items():
-        if argument not in changes:
-            continue
-        if argument == "members":
-            changes[argument] = _contacts(changes[argument], wire, user=user)
-        else:
-            changes[argument] = _contact(changes[argument], wire, user=user)
-    return changes
 
 
 # -- shared view behaviour ---------------------------------------------------------------------
@@ -187,16 +47,10 @@ class OpportunityBaseView(OnlyOfficeAPIView):
     def visible(self):
         return opportunity_list_visible_to(user=self.request.user)
 
-    def opportunity_id(self, name: str = "opportunityid") -> int:
-        return _positive(self.params().integer(name), name)
-
-    def get_visible(self, opportunity_id: int) -> Opportunity:
-        """The opportunity with its access list (for the edit right), or 404 when it is
-        missing or hidden from the caller."""
-        opportunity = opportunity_with_access(self.visible().filter(pk=opportunity_id)).first()
-        if opportunity is None:
-            raise OpportunityNotFound()
-        return opportunity
+    def opportunity(self) -> Opportunity:
+        """The route's opportunity; NotFound (404) when it is missing or hidden."""
+        opportunity_id = self.params().positive_id("opportunityid")
+        return opportunity_get_visible(user=self.request.user, opportunity_id=opportunity_id)
 
     def render_one(self, opportunity_id: int) -> Response:
         """The wrapper, read in the same query that checks visibility (404 when hidden)."""
@@ -228,11 +82,10 @@ class OpportunityBaseView(OnlyOfficeAPIView):
         all or nothing. Without `accessList`, each keeps its current list, as the
         single-opportunity route does."""
         params = self.params()
-        guids = params.guid_list("accessList")
         changed = services.opportunity_set_access_many(
             opportunities=candidates,
             is_private=bool(params.boolean("isPrivate")),
-            access_list=None if guids is None else _users(guids, "accessList"),
+            access_list=access_list_from(params),
             set_by=self.request.user,
             notify=bool(params.boolean("isNotify")),
         )
@@ -282,7 +135,7 @@ class OpportunityDetailView(OpportunityBaseView):
         responses=docs.OpportunitySerializer,
     )
     def get(self, request, opportunityid, format=None):
-        return self.render_one(self.opportunity_id())
+        return self.render_one(self.params().positive_id("opportunityid"))
 
     @extend_schema(
         tags=TAGS,
@@ -295,7 +148,7 @@ class OpportunityDetailView(OpportunityBaseView):
         responses=docs.OpportunitySerializer,
     )
     def put(self, request, opportunityid, format=None):
-        opportunity = self.get_visible(self.opportunity_id())
+        opportunity = self.opportunity()
         changes = opportunity_changes(self.params(), user=request.user)
         services.opportunity_update(opportunity=opportunity, updated_by=request.user, **changes)
         return self.render_one(opportunity.pk)
@@ -310,7 +163,7 @@ class OpportunityDetailView(OpportunityBaseView):
         responses={200: docs.OpportunitySerializer},
     )
     def delete(self, request, opportunityid, format=None):
-        opportunity = self.get_visible(self.opportunity_id())
+        opportunity = self.opportunity()
         shape = self.renderer().deleted_shape(opportunity)
         services.opportunity_delete(opportunity=opportunity, deleted_by=request.user)
         return Response(shape)
@@ -329,13 +182,7 @@ class OpportunityCollectionView(OpportunityBaseView):
         responses={201: docs.OpportunitySerializer},
     )
     def post(self, request, format=None):
-        changes = opportunity_changes(self.params(), user=request.user)
-        for name in ("members", "access_list", "tags"):
-            if changes.get(name) is None:
-                changes.pop(name, None)
-        changes["custom_fields"] = changes.get("custom_fields") or {}
-        changes["is_private"] = bool(changes.get("is_private"))
-        changes["title"] = changes.get("title") or ""
+        changes = opportunity_create_arguments(self.params(), user=request.user)
         opportunity = services.opportunity_create(created_by=request.user, **changes)
         return self.render_one(opportunity.pk)
 
@@ -430,25 +277,23 @@ class OpportunityStageView(OpportunityBaseView):
     )
     def put(self, request, opportunityid, id, format=None):
         params = self.params()
-        stage_id = params.integer("stageid") or params.integer("id")
-        stage_id = _positive(stage_id, "stageid")
-        opportunity_id = self.opportunity_id()
-        stage = Stage.objects.filter(pk=stage_id).first()
-        if stage is None:
-            # an opportunity the caller may not edit answers 404 before a missing stage
-            opportunity = self.visible().filter(pk=opportunity_id).first()
-            if opportunity is None or not opportunity_can_edit(
-                user=request.user, opportunity=opportunity
-            ):
-                raise OpportunityNotFound()
-            raise StageNotFound()
+        stage_id = positive_id(params.integer("stageid") or params.integer("id"), "stageid")
+        opportunity_id = params.positive_id("opportunityid")
         try:
-            # the service locks the row, checking visibility in the same query, then the
-            # edit right; a hidden or read-only opportunity is a 404 here, as ONLYOFFICE's
+            stage = stage_get(stage_id=stage_id)
+        except StageNotFound:
+            # an opportunity the caller may not edit answers 404 before a missing stage
+            opportunity = opportunity_get_visible(user=request.user, opportunity_id=opportunity_id)
+            if not opportunity_can_edit(user=request.user, opportunity=opportunity):
+                raise OpportunityNotFound() from None
+            raise
+        try:
+            # the service locks the row, checking visibility in the same query (404), then
+            # the edit right
             services.opportunity_move_to_stage(
                 opportunity=Opportunity(pk=opportunity_id), stage=stage, moved_by=request.user
             )
-        except (NotFound, AccessDenied) as exc:
+        except AccessDenied as exc:  # read-only here is a 404, as ONLYOFFICE answers
             raise OpportunityNotFound() from exc
         return self.render_one(opportunity_id)
 
@@ -468,14 +313,11 @@ class OpportunityAccessView(OpportunityBaseView):
     )
     def put(self, request, opportunityid, format=None):
         params = self.params()
-        opportunity = self.visible().filter(pk=self.opportunity_id()).first()
-        if opportunity is None:
-            raise OpportunityNotFound()
-        access_list = params.guid_list("accessList")
+        opportunity = self.opportunity()
         services.opportunity_set_access(
             opportunity=opportunity,
             is_private=bool(params.boolean("isPrivate")),
-            access_list=None if access_list is None else _users(access_list, "accessList"),
+            access_list=access_list_from(params),
             set_by=request.user,
             notify=bool(params.boolean("isNotify")),
         )
@@ -514,88 +356,6 @@ class OpportunityFilterAccessView(OpportunityBaseView):
     )
     def put(self, request, format=None):
         return self.set_access_many(list(self.filterset().qs))
-
-
-class OpportunityContactsView(OpportunityBaseView):
-    """`opportunity/{opportunityid}/contact`."""
-
-    @extend_schema(
-        tags=TAGS,
-        operation_id="opportunity_contacts",
-        summary="Get the contacts of an opportunity",
-        description="Members the caller can see, the primary contact included (with "
-        "`canEdit=false`).",
-        parameters=[ID_PARAMETER],
-        responses=docs.contact_wrapper_doc(many=True),
-    )
-    def get(self, request, opportunityid, format=None):
-        opportunity = self.visible().filter(pk=self.opportunity_id()).first()
-        if opportunity is None:
-            raise OpportunityNotFound()
-        member_ids = OpportunityMember.objects.filter(opportunity=opportunity).values("contact_id")
-        contacts = contact_render_queryset(
-            contact_list_visible_to(user=request.user).filter(
-                Q(pk__in=member_ids) | Q(pk=opportunity.contact_id)
-            ),
-            user=request.user,
-        )
-        ctx = RenderContext(request)
-        payload = []
-        for contact in contacts:
-            shape = contact_shape(contact, ctx)
-            if contact.pk == opportunity.contact_id:
-                shape = {**shape, "canEdit": False}
-            payload.append(shape)
-        return Response(payload)
-
-
-class OpportunityContactView(OpportunityBaseView):
-    """`opportunity/{opportunityid}/contact/{contactid}`."""
-
-    def _arguments(self):
-        opportunity_id = self.opportunity_id()
-        contact_id = _positive(self.params().integer("contactid"), "contactid")
-        opportunity = self.visible().filter(pk=opportunity_id).first()
-        if opportunity is None:
-            raise OpportunityNotFound()
-        contact = contact_get_visible(user=self.request.user, contact_id=contact_id)
-        return opportunity, contact
-
-    def _render(self, contact: Contact) -> Response:
-        contact = contact_render_queryset(
-            Contact.objects.filter(pk=contact.pk), user=self.request.user
-        ).get()
-        return Response(contact_shape(contact, RenderContext(self.request)))
-
-    @extend_schema(
-        tags=TAGS,
-        operation_id="opportunity_add_contact",
-        summary="Add a contact to an opportunity",
-        parameters=[ID_PARAMETER, OpenApiParameter("contactid", int, OpenApiParameter.PATH)],
-        request=None,
-        responses={201: docs.contact_wrapper_doc()},
-    )
-    def post(self, request, opportunityid, contactid, format=None):
-        opportunity, contact = self._arguments()
-        services.opportunity_add_member(
-            opportunity=opportunity, contact=contact, added_by=request.user
-        )
-        return self._render(contact)
-
-    @extend_schema(
-        tags=TAGS,
-        operation_id="opportunity_remove_contact",
-        summary="Remove a contact from an opportunity",
-        description="Removing the primary contact is allowed and clears it.",
-        parameters=[ID_PARAMETER, OpenApiParameter("contactid", int, OpenApiParameter.PATH)],
-        responses={200: docs.contact_wrapper_doc()},
-    )
-    def delete(self, request, opportunityid, contactid, format=None):
-        opportunity, contact = self._arguments()
-        services.opportunity_remove_member(
-            opportunity=opportunity, contact=contact, removed_by=request.user
-        )
-        return self._render(contact)
 
 
 BYPREFIX_LIMIT = 30
@@ -650,28 +410,6 @@ class OpportunityByPrefixView(OpportunityBaseView):
         return Response(self.renderer().shapes(rows))
 
 
-class OpportunityByContactView(OpportunityBaseView):
-    """`opportunity/bycontact/{contactid}`."""
-
-    @extend_schema(
-        tags=TAGS,
-        operation_id="opportunity_by_contact",
-        summary="Get the opportunities of a contact",
-        description="Opportunities the caller can see where the contact is a member or the "
-        "primary contact, by title. An unknown contact gives [].",
-        parameters=[OpenApiParameter("contactid", int, OpenApiParameter.PATH)],
-        responses=docs.OpportunitySerializer(many=True),
-    )
-    def get(self, request, contactid, format=None):
-        contact_id = self.params().integer("contactid")
-        if not contact_list_visible_to(user=request.user).filter(pk=contact_id).exists():
-            return Response([])
-        member = OpportunityMember.objects.filter(contact_id=contact_id).values("opportunity_id")
-        matches = self.visible().filter(Q(contact_id=contact_id) | Q(pk__in=member))
-        rows = matches.order_by(Lower("title"), "id")
-        return Response(self.renderer().shapes(rows))
-
-
 class OpportunityTimestampView(OpportunityBaseView):
     """ONLYOFFICE's hidden test methods: set the creation or last-modified date (admins)."""
 
@@ -682,9 +420,7 @@ class OpportunityTimestampView(OpportunityBaseView):
         value = self.params().date(self.parameter)
         if value is None:
             raise InvalidInput(f"{self.parameter} is required.", field=self.parameter)
-        opportunity = self.visible().filter(pk=self.opportunity_id()).first()
-        if opportunity is None:
-            raise NotFound()
+        opportunity = self.opportunity()
         services.opportunity_set_timestamps(
             opportunity=opportunity, set_by=request.user, **{self.argument: value}
         )

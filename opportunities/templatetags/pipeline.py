@@ -6,21 +6,40 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import get_format
+from django.utils.html import format_html
 
 from core.models import FieldType
+from opportunities.models import BidType
 
 register = template.Library()
 
 
+def number_separators() -> tuple[str, str]:
+    """(thousands, decimal) separators of the active language, as Django's formats give them."""
+    return get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
+
+
 def _grouped(amount: Decimal, places: int) -> str:
     quantum = Decimal(1).scaleb(-places)
-    return f"{amount.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
+    text = f"{amount.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
+    thousands, decimal = number_separators()
+    return text.translate({ord(","): thousands, ord("."): decimal})
+
+
+def money_affixes(currency) -> tuple[str, str]:
+    """What goes before and after the number: the symbol before, or the code after."""
+    symbol = getattr(currency, "symbol", "") or ""
+    if symbol:
+        return symbol, ""
+    return "", f" {getattr(currency, 'abbreviation', str(currency))}"
 
 
 @register.filter
 def money(amount, currency=None) -> str:
-    """`€1,250`, `$1,250.50`, or `1,250 XYZ` when the currency has no symbol. Cents are shown
-    only when there are some."""
+    """`€1,250`, `$1,250.50`, or `1,250 XYZ` when the currency has no symbol, with the active
+    language's separators. Cents are shown only when there are some. The one money format of
+    the pages: board.js formats the totals it updates with the same rule (`money_format`)."""
     if amount is None or amount == "":
         amount = Decimal(0)
     amount = Decimal(amount)
@@ -28,24 +47,38 @@ def money(amount, currency=None) -> str:
     text = _grouped(amount, places)
     if currency is None:
         return text
-    symbol = getattr(currency, "symbol", "") or ""
-    code = getattr(currency, "abbreviation", str(currency))
-    return f"{symbol}{text}" if symbol else f"{text} {code}"
+    before, after = money_affixes(currency)
+    return f"{before}{text}{after}"
+
+
+@register.simple_tag
+def money_format(currency) -> str:
+    """Data attributes telling board.js how `money` formats amounts in `currency`."""
+    before, after = money_affixes(currency)
+    thousands, decimal = number_separators()
+    return format_html(
+        'data-money-before="{}" data-money-after="{}" data-money-thousands="{}" '
+        'data-money-decimal="{}"',
+        before,
+        after,
+        thousands,
+        decimal,
+    )
+
+
+PERIODS = {
+    BidType.PER_HOUR: "hour",
+    BidType.PER_DAY: "day",
+    BidType.PER_WEEK: "week",
+    BidType.PER_MONTH: "month",
+    BidType.PER_YEAR: "year",
+}
 
 
 @register.filter
-def money_short(amount, currency=None) -> str:
-    """Compact money for column headers: `$9,500`, `$12.5k`, `$3.2M`."""
-    amount = Decimal(amount or 0)
-    text = _grouped(amount, 0)
-    for threshold, size, suffix in ((10**9, 10**9, "B"), (10**6, 10**6, "M"), (10**4, 1000, "k")):
-        if abs(amount) >= threshold:
-            scaled = (amount / size).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-            text = f"{scaled:,.1f}".removesuffix(".0") + suffix
-            break
-    symbol = getattr(currency, "symbol", "") or ""
-    code = getattr(currency, "abbreviation", "")
-    return f"{symbol}{text}" if symbol else f"{text} {code}".strip()
+def bid_period(bid_type) -> str:
+    """`month` for a per-month bid; empty for a fixed bid."""
+    return PERIODS.get(bid_type, "")
 
 
 @register.filter

@@ -16,11 +16,23 @@
     return template.content.firstElementChild;
   }
 
-  function money(value, sample) {
-    // keep the base currency's prefix/suffix as rendered by the server
-    var text = sample || "";
-    var number = Number(value).toLocaleString("en-US", { maximumFractionDigits: 2 });
-    return text.replace(/[0-9][0-9.,]*[kMB]?/, number);
+  // The server's `money` filter, exactly: its separators and currency affixes come as data
+  // attributes (money_format); cents only when there are some. Amounts arrive in cents' units
+  // as decimal strings, summed in integer cents so no float rounding shows.
+  function money(cents, format) {
+    var places = cents % 100 === 0 ? 0 : 2;
+    var whole = String(Math.floor(cents / 100));
+    var grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, format.moneyThousands || "");
+    var text = grouped;
+    if (places) text += (format.moneyDecimal || ".") + String(cents % 100).padStart(2, "0");
+    return (format.moneyBefore || "") + text + (format.moneyAfter || "");
+  }
+
+  function toCents(text) {
+    // "12345.50" (plain_number) -> 1234550
+    var parts = String(text || "0").split(".");
+    var cents = (parts[1] || "").concat("00").slice(0, 2);
+    return Number(parts[0]) * 100 + Number(cents);
   }
 
   function updateSummary() {
@@ -29,8 +41,8 @@
     var count = 0, total = 0, weighted = 0;
     root.querySelectorAll(".column-header").forEach(function (header) {
       count += Number(header.dataset.count);
-      total += Number(header.dataset.total);
-      weighted += Number(header.dataset.weighted);
+      total += toCents(header.dataset.total);
+      weighted += toCents(header.dataset.weighted);
     });
     var summary = document.getElementById("board-summary");
     if (!summary) return;
@@ -38,7 +50,7 @@
     Object.keys(parts).forEach(function (key) {
       var el = summary.querySelector('[data-summary="' + key + '"]');
       if (!el) return;
-      el.textContent = key === "count" ? String(parts[key]) : money(parts[key], el.textContent);
+      el.textContent = key === "count" ? String(parts[key]) : money(parts[key], summary.dataset);
     });
   }
 

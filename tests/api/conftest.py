@@ -4,7 +4,7 @@ Authorization header."""
 import pytest
 from rest_framework.test import APIClient
 
-from crm_project.api.authentication import token_issue
+from accounts.api.authentication import token_issue
 
 
 @pytest.fixture

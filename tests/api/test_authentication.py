@@ -10,8 +10,8 @@ from django.middleware.csrf import _get_new_csrf_string
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.api import authentication as token_module
 from accounts.models import User
-from crm_project.api import authentication as token_module
 from tests.factories import DEFAULT_PASSWORD
 
 LOGIN = "/api/2.0/authentication"

@@ -15,7 +15,7 @@ from django.middleware.csrf import _get_new_csrf_string
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from crm_project.api import authentication
+from accounts.api import authentication
 from crm_project.api.batch import MAX_REQUESTS
 from opportunities.models import Opportunity
 from tests.factories import OpportunityFactory

@@ -2,7 +2,7 @@
 
 import pytest
 
-from contacts.api.serializers import CompanySerializer, PersonSerializer
+from contacts.api.docs_serializers import CompanySerializer, PersonSerializer
 from contacts.models import Contact, ContactCustomFieldValue, ShareType
 from core.models import EntityType
 from tests.factories import CompanyFactory, CustomFieldFactory, PersonFactory

@@ -2,7 +2,7 @@
 
 import pytest
 
-from contacts.api.serializers import CompanySerializer, PersonSerializer
+from contacts.api.docs_serializers import CompanySerializer, PersonSerializer
 from core.models import EntityType, FieldType, Tag
 from tests.factories import (
     CompanyFactory,

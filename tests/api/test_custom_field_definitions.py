@@ -6,7 +6,7 @@ import json
 import pytest
 
 from core.models import CustomFieldDefinition, EntityType, FieldType
-from opportunities.api.list_item_serializers import CustomFieldSerializer
+from opportunities.api.docs_serializers import CustomFieldSerializer
 from tests.factories import CustomFieldFactory, OpportunityCustomFieldValueFactory
 
 API = "/api/2.0/crm/"

@@ -3,7 +3,7 @@
 import pytest
 
 from core.models import EntityType, FieldType
-from opportunities.api.list_item_serializers import CustomFieldBaseSerializer
+from crm_project.api.schema import CustomFieldBaseSerializer
 from opportunities.models import OpportunityCustomFieldValue
 from tests.factories import CustomFieldFactory, OpportunityCustomFieldValueFactory
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from opportunities.api.list_item_serializers import DealMilestoneSerializer
+from opportunities.api.docs_serializers import DealMilestoneSerializer
 from opportunities.models import Stage, StageType
 from tests.factories import OpportunityFactory, StageFactory
 

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
+from accounts.api.authentication import token_issue
 from core.models import EntityType, Tag
-from crm_project.api.authentication import token_issue
 from tests.factories import OpportunityFactory
 
 pytestmark = [

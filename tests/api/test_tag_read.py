@@ -2,7 +2,7 @@
 
 import pytest
 
-from opportunities.api.list_item_serializers import TagSerializer
+from opportunities.api.docs_serializers import TagSerializer
 from tests.factories import OpportunityFactory, TagFactory
 
 API = "/api/2.0/crm/"

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from crm_project.api.authentication import token_issue
+from accounts.api.authentication import token_issue
 from tests.factories import DEFAULT_PASSWORD
 
 SELF = "/api/2.0/people/@self"

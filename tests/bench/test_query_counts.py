@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from accounts.api.authentication import token_issue
 from core.models import CustomFieldDefinition, EntityType
-from crm_project.api.authentication import token_issue
 from opportunities.models import OpportunityCustomFieldValue, Stage
 from tests.factories import OpportunityFactory, PersonFactory
 

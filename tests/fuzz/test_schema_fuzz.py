@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
+from accounts.api.authentication import token_issue
 from core.models import EntityType
-from crm_project.api.authentication import token_issue
 from opportunities.models import Stage
 from tests.factories import (
     CompanyFactory,

@@ -14,9 +14,9 @@ import pytest
 from django.db import connection, connections, transaction
 from rest_framework.test import APIClient
 
+from accounts.api.authentication import token_issue
 from contacts.models import Contact
 from contacts.services import contact_delete
-from crm_project.api.authentication import token_issue
 from opportunities.models import Opportunity, OpportunityMember
 from opportunities.services import (
     opportunity_delete,

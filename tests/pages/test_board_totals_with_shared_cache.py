@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from crm_project.api.authentication import token_issue
+from accounts.api.authentication import token_issue
 from opportunities.services import opportunity_set_access
 from tests.factories import OpportunityFactory, default_stage
 

@@ -1,6 +1,6 @@
 import re
 
-from crm_project.api.authentication import token_issue
+from accounts.api.authentication import token_issue
 from tests.factories import OpportunityFactory
 
 

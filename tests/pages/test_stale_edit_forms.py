@@ -9,8 +9,8 @@ import pytest
 from django import forms
 from rest_framework.test import APIClient
 
+from accounts.api.authentication import token_issue
 from contacts.models import Contact
-from crm_project.api.authentication import token_issue
 from opportunities.models import Opportunity, StageChange
 from opportunities.selectors import opportunity_access_user_ids
 from tests.factories import (

@@ -1,9 +1,7 @@
-"""Nested wire shapes shared by every resource: Employee and CurrencyInfo.
+"""What one response renders with: the caller, absolute URLs, and the nested wire shapes shared
+by every resource (Employee, CurrencyInfo), each built once per response. Every key is always
+present (decision 3)."""
 
-Plain functions over model instances (no per-object queries), so a page of 1000 opportunities
-renders quickly. Every key is always present (decision 3)."""
-
-from accounts.models import User
 from core.models import Currency
 
 # ONLYOFFICE's Constants.LostUser: what a deleted or unknown user is shown as.
@@ -11,8 +9,8 @@ LOST_USER_ID = "4a515a15-d4d6-4b8e-828e-e0586f18f3a3"
 
 
 class RenderContext:
-    """What a rendering needs besides the objects: the caller, absolute URLs, and memo caches
-    so a shared user or currency is built once per response."""
+    """The caller, the base URL, and memo caches so a shared user or currency is shaped once
+    per response."""
 
     def __init__(self, request):
         self.request = request
@@ -21,7 +19,8 @@ class RenderContext:
         self._employees: dict[int | None, dict] = {}
         self._currencies: dict[str, dict] = {}
 
-    def employee(self, user: User | None) -> dict:
+    def employee(self, user) -> dict:
+        """`user`: an accounts User, or None for a lost user."""
         key = user.pk if user is not None else None
         cached = self._employees.get(key)
         if cached is None:
@@ -37,7 +36,8 @@ class RenderContext:
         return cached
 
 
-def employee_shape(user: User | None, base_url: str) -> dict:
+def employee_shape(user, base_url: str) -> dict:
+    """ONLYOFFICE's Employee of an accounts User (None: the lost user)."""
     if user is None:
         return {
             "id": LOST_USER_ID,

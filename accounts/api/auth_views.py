@@ -4,8 +4,8 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from accounts.api.authentication import authenticate_password, token_issue
 from core.errors import InvalidInput
-from crm_project.api.authentication import authenticate_password, token_issue
 from crm_project.api.dates import format_datetime
 from crm_project.api.exceptions import HRESULT_HTTP, error_response
 from crm_project.api.views import OnlyOfficeAPIView
