@@ -61,7 +61,7 @@ class AccessRule:
     anyone on a public record and the access list of a private one.
 
     One rule, read three ways that cannot drift apart: `q` (SQL, also through a relation),
-    `filter` (a queryset) and `allows`/`allows_row` (a loaded object or row, in Python)."""
+    `filter` (a queryset) and `allows` (a loaded object or row, in Python)."""
 
     may_use: Callable[[object], bool]
     owners: tuple[str, ...]
@@ -107,31 +107,21 @@ class AccessRule:
             return queryset.filter(self._row_q(user, ""))
         return queryset if reach else queryset.none()
 
-    def allows_row(
-        self,
-        user,
-        *,
-        is_private: bool,
-        owner_ids: Iterable[int | None],
-        access_user_ids: Callable[[], Container[int]],
+    def allows(
+        self, user, obj, *, access_user_ids: Callable[[], Container[int]] | None = None
     ) -> bool:
-        """The rule over plain values (e.g. a `values_list` row); `access_user_ids` is called
-        only when nothing else decides."""
+        """The rule for a loaded object or row: anything with `is_private`, the owners'
+        `<field>_id` and (unless `access_user_ids` is given) prefetched `access_permissions`,
+        else one query. The access list is read only when nothing else decides."""
         reach = self.reach(user)
         if reach is not None:
             return reach
-        if user.pk in owner_ids:
+        if any(getattr(obj, f"{field}_id") == user.pk for field in self.owners):
             return True
         if self.access_list is None:
             return False
-        return not is_private or user.pk in access_user_ids()
-
-    def allows(self, user, obj: Model) -> bool:
-        """The rule for a loaded object, reading its prefetched `access_permissions` (else one
-        query) only when nothing else decides."""
-        return self.allows_row(
-            user,
-            is_private=getattr(obj, "is_private", True),
-            owner_ids=[getattr(obj, f"{field}_id") for field in self.owners],
-            access_user_ids=lambda: prefetched_access_user_ids(self.access_list, obj),
-        )
+        if not obj.is_private:
+            return True
+        if access_user_ids is None:
+            return user.pk in prefetched_access_user_ids(self.access_list, obj)
+        return user.pk in access_user_ids()

@@ -182,9 +182,9 @@ def opportunity_access_user_ids(opportunity: Opportunity) -> set[int]:
     return prefetched_access_user_ids(OpportunityUserObjectPermission, opportunity)
 
 
-def opportunity_can_read(*, user, opportunity: Opportunity) -> bool:
-    """`OPPORTUNITY_READERS` for a loaded opportunity (prefetched access rows, else a query)."""
-    return OPPORTUNITY_READERS.allows(user, opportunity)
+def opportunity_can_read(*, user, opportunity: Opportunity, access_user_ids=None) -> bool:
+    """`OPPORTUNITY_READERS` for a loaded opportunity or row (`AccessRule.allows`)."""
+    return OPPORTUNITY_READERS.allows(user, opportunity, access_user_ids=access_user_ids)
 
 
 # ONLYOFFICE's CanEdit (and CanDelete) is the read rule.
