@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from contacts.selectors import contact_list_visible_to
 from core.errors import AccessDenied, InvalidInput
+from core.selectors import text_search_q
 from crm_project.api.binding import positive_id
 from crm_project.api.views import OnlyOfficeAPIView
 from opportunities import services
@@ -401,9 +402,7 @@ class OpportunityByPrefixView(OpportunityBaseView):
                 if prefix in o.title  # ONLYOFFICE's ordinal (case-sensitive) Contains
             ]
         else:
-            matches = visible
-            for word in prefix.split():
-                matches = matches.filter(title__icontains=word)
+            matches = visible.filter(text_search_q(prefix, ["title"]))
             if contact_id > 0:
                 matches = matches.exclude(linked)
             rows = matches.order_by(*order)[:BYPREFIX_LIMIT]
