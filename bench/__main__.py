@@ -95,7 +95,7 @@ def main(argv=None) -> int:
         url, cache_url=args.cache_url, key_prefix=f"pipeline-bench-{secrets.token_hex(4)}"
     )
 
-    from bench.runner import Runner
+    from bench.runner import Runner  # only now: the runner's modules import the models
 
     runner = Runner(args, url=url, fresh=fresh)
     started = time.perf_counter()

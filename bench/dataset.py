@@ -10,7 +10,32 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
+
+from accounts.models import User
 from bench import bulk_writes
+from contacts.models import Contact
+from core.models import (
+    Currency,
+    CustomFieldDefinition,
+    EntityType,
+    ExchangeRate,
+    FieldType,
+    Tag,
+)
+from opportunities.models import (
+    Opportunity,
+    OpportunityCustomFieldValue,
+    OpportunityMember,
+    OpportunityUserObjectPermission,
+    Stage,
+    StageChange,
+)
 
 SEED = 20250601
 ANCHOR = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
@@ -76,23 +101,6 @@ class Fixture:
 
 def build_reference(*, log=print) -> Fixture:
     """Users, contacts, currencies and rates, tags and custom fields (small: the ORM is fine)."""
-    from django.conf import settings
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Permission
-    from django.db import transaction
-
-    from accounts.models import User
-    from contacts.models import Contact
-    from core.models import (
-        Currency,
-        CustomFieldDefinition,
-        EntityType,
-        ExchangeRate,
-        FieldType,
-        Tag,
-    )
-    from opportunities.models import Stage
-
     rng = random.Random(SEED)
     base = settings.BASE_CURRENCY.upper()
     started = time.perf_counter()
@@ -213,14 +221,6 @@ def build_reference(*, log=print) -> Fixture:
 
 def load_reference() -> Fixture:
     """The fixture of an already seeded bench database (for `--reuse`)."""
-    from django.conf import settings
-    from django.contrib.auth.models import Permission
-
-    from accounts.models import User
-    from contacts.models import Contact
-    from core.models import CustomFieldDefinition, EntityType, ExchangeRate, Tag
-    from opportunities.models import Stage
-
     base = settings.BASE_CURRENCY.upper()
     stages = list(Stage.objects.order_by("sort_order", "pk"))
     rates = list(ExchangeRate.objects.order_by("pk").values_list("from_currency_id", flat=True))
@@ -254,35 +254,10 @@ def load_reference() -> Fixture:
 
 # -- opportunities ---------------------------------------------------------------------------------
 
-OPPORTUNITY_COLUMNS = (
-    "id",
-    "title",
-    "description",
-    "contact_id",
-    "customer_id",
-    "responsible_id",
-    "owner_id",
-    "created_by_id",
-    "created_at",
-    "updated_at",
-    "bid_type",
-    "bid_value",
-    "bid_currency_id",
-    "per_period_value",
-    "stage_id",
-    "stage_entered_at",
-    "success_probability",
-    "expected_close_date",
-    "actual_close_date",
-    "is_private",
-    "source_id",
-    "status_id",
-    "status_changed_at",
-    "one_time_revenue",
-    "recurring_revenue",
-    "contract_months",
-    "version",
-)
+
+def opportunity_columns() -> tuple[str, ...]:
+    """The opportunity table's columns, as the model declares them (`_opportunity` fills each)."""
+    return tuple(f.column for f in Opportunity._meta.concrete_fields)
 
 
 def _opportunity(i: int, fx: Fixture, *, overrides: dict | None = None):
@@ -353,21 +328,11 @@ def write_opportunities(
     fx: Fixture, start: int, stop: int, *, overrides: dict | None = None, log=print
 ) -> None:
     """Insert opportunities with ids start..stop-1 and everything hanging off them."""
-    from django.db import connection, transaction
-    from django.db.models import Max
-
-    from opportunities.models import (
-        Opportunity,
-        OpportunityCustomFieldValue,
-        OpportunityMember,
-        OpportunityUserObjectPermission,
-        StageChange,
-    )
-
     if stop <= start:
         return
     started = time.perf_counter()
     writer = bulk_writes.BulkWriter(connection)
+    columns = opportunity_columns()
     opportunities, members, tags, values, access, history = [], [], [], [], [], []
     next_ids = {
         model: (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
@@ -383,7 +348,7 @@ def write_opportunities(
         row, member_ids, tag_ids, field_values, access_ids = _opportunity(
             i, fx, overrides=overrides
         )
-        opportunities.append(tuple(row[c] for c in OPPORTUNITY_COLUMNS))
+        opportunities.append(tuple(row[c] for c in columns))
         for contact_id in member_ids:
             members.append((i, contact_id))
         for tag_id in tag_ids:
@@ -399,7 +364,9 @@ def write_opportunities(
         return [(first + n, *r) for n, r in enumerate(rows)]
 
     with transaction.atomic():
-        counts = _write_all(writer, opportunities, members, tags, values, access, history, numbered)
+        counts = _write_all(
+            writer, columns, opportunities, members, tags, values, access, history, numbered
+        )
     reset_sequences()
     log(
         "  wrote "
@@ -408,19 +375,11 @@ def write_opportunities(
     )
 
 
-def _write_all(writer, opportunities, members, tags, values, access, history, numbered) -> dict:
-    from opportunities.models import (
-        Opportunity,
-        OpportunityCustomFieldValue,
-        OpportunityMember,
-        OpportunityUserObjectPermission,
-        StageChange,
-    )
-
+def _write_all(
+    writer, columns, opportunities, members, tags, values, access, history, numbered
+) -> dict:
     return {
-        "opportunities": writer.write(
-            Opportunity._meta.db_table, OPPORTUNITY_COLUMNS, opportunities
-        ),
+        "opportunities": writer.write(Opportunity._meta.db_table, columns, opportunities),
         "members": writer.write(
             OpportunityMember._meta.db_table,
             ("id", "opportunity_id", "contact_id"),
@@ -450,17 +409,6 @@ def _write_all(writer, opportunities, members, tags, values, access, history, nu
 
 
 def reset_sequences() -> None:
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    from opportunities.models import (
-        Opportunity,
-        OpportunityCustomFieldValue,
-        OpportunityMember,
-        OpportunityUserObjectPermission,
-        StageChange,
-    )
-
     models = [
         Opportunity,
         OpportunityMember,
@@ -476,14 +424,8 @@ def reset_sequences() -> None:
 
 
 def opportunity_count() -> int:
-    from opportunities.models import Opportunity
-
     return Opportunity.objects.count()
 
 
 def max_opportunity_id() -> int:
-    from django.db.models import Max
-
-    from opportunities.models import Opportunity
-
     return Opportunity.objects.aggregate(m=Max("pk"))["m"] or 0

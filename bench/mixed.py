@@ -9,9 +9,14 @@ import time
 import tracemalloc
 
 import orjson
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from bench.report import log, summarize
 from bench.scenarios import API, Call, Env, response_json, send, visible_opportunities
+from opportunities import counts_cache
+from opportunities.models import Opportunity
 
 NAME = "mixed"
 DESCRIPTION = (
@@ -45,9 +50,6 @@ class _CountingCompute:
 
 def _writer(env: Env, pool, stages, stop: threading.Event, tally: dict, lock, number: int):
     """Writer `number`: even ones move, odd ones edit, through the API, until `stop`."""
-    from django.db import connection
-    from django.test import Client
-
     client = Client(headers={"authorization": f"Bearer {env.token}"})
     current = {pk: stage for pk, stage in pool}
     n = 0
@@ -79,13 +81,6 @@ def _writer(env: Env, pool, stages, stop: threading.Event, tally: dict, lock, nu
 
 
 def run(runner, env: Env, *, iterations: int, warmup: int, writers: int) -> dict:
-    # Django is set up by now (python -m bench configures it before importing the runner)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from opportunities import counts_cache
-    from opportunities.models import Opportunity
-
     fx = env.fixture
     stages = fx.stage_ids[4:6]
 

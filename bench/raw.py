@@ -28,10 +28,7 @@ CONTACT_COLUMNS = (
     "created_by_id",
     "currency_id",
 )
-# the opportunity's columns the page shows: those the data set writes, less the bookkeeping
-OPPORTUNITY_COLUMNS = tuple(
-    c for c in dataset.OPPORTUNITY_COLUMNS if c not in {"status_changed_at", "version"}
-)
+BOOKKEEPING_COLUMNS = {"status_changed_at", "version"}  # the page shows neither
 
 
 class RawFilter(RawWrappers):
@@ -45,6 +42,9 @@ class RawFilter(RawWrappers):
         self.permission_id = permission_id
         self.base_url = base_url
         self.now = None
+        self.opportunity_columns = tuple(
+            c for c in dataset.opportunity_columns() if c not in BOOKKEEPING_COLUMNS
+        )
 
     # -- SQL plumbing ---------------------------------------------------------------------------
 
@@ -67,7 +67,7 @@ class RawFilter(RawWrappers):
     def page(self, *, count: int, start: int = 0, with_total: bool = True) -> dict:
         params = {"uid": self.user_id, "perm": self.permission_id, "limit": count + 1}
         params["offset"] = start
-        cols = ", ".join(f"o.{c}" for c in OPPORTUNITY_COLUMNS)
+        cols = ", ".join(f"o.{c}" for c in self.opportunity_columns)
         cur = self._cursor()
         try:
             cur.execute(
@@ -88,7 +88,8 @@ class RawFilter(RawWrappers):
                     params,
                 )
                 total = cur.fetchone()[0]
-            opportunities = [dict(zip(OPPORTUNITY_COLUMNS, row, strict=True)) for row in rows]
+            columns = self.opportunity_columns
+            opportunities = [dict(zip(columns, row, strict=True)) for row in rows]
             ids = self._ids_sql([o["id"] for o in opportunities])
             lookups = self._lookups(cur, opportunities, ids)
         finally:

@@ -1,6 +1,7 @@
 """One benchmark run: migrate, seed the small size, measure growth scenarios, top up, measure
 everything (the list pages interleaved with the raw query), load-test under gunicorn, write
-results.json."""
+results.json. `python -m bench` sets Django up before it imports this module (and so the
+modules it imports, which import the product's models at their top)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from accounts.api.authentication import token_issue
+from accounts.models import User
 from bench import bulk_writes, database, dataset, load, mixed
 from bench.raw import RawFilter, diff
 from bench.report import (
@@ -26,6 +33,8 @@ from bench.report import (
     summarize,
 )
 from bench.scenarios import Env, Scenario, all_scenarios, send, visible_opportunities
+from opportunities.counts_cache import counts_cache_enabled, counts_invalidate
+from opportunities.models import Opportunity
 
 
 class Runner:
@@ -39,8 +48,6 @@ class Runner:
     # -- data ---------------------------------------------------------------------------------
 
     def migrate(self) -> None:
-        from django.core.management import call_command
-
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
         log(f"migrated ({time.perf_counter() - started:.1f} s)")
@@ -66,12 +73,6 @@ class Runner:
     # -- the environment ------------------------------------------------------------------------
 
     def make_env(self) -> Env:
-        from django.db import connection
-        from django.test import Client
-
-        from accounts.api.authentication import token_issue
-        from accounts.models import User
-
         user = User.objects.get(username=dataset.SALES_USERNAME)
         other = User.objects.get(username="sales02")
         token, _ = token_issue(user)
@@ -91,8 +92,6 @@ class Runner:
         return env
 
     def refresh_env(self, env: Env) -> None:
-        from opportunities.models import Opportunity
-
         env.visible_count = env.raw.visible_count()
         env.stage_counts = env.raw.stage_counts()
         uid = env.user.pk
@@ -113,9 +112,6 @@ class Runner:
         return self.counter
 
     def measure(self, scenario: Scenario, env: Env, *, iterations: int, warmup: int) -> dict:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         scenario.setup(env)
         result: dict = {"name": scenario.name, "description": scenario.description}
         # 1. correctness and queries (one request, queries captured)
@@ -299,8 +295,6 @@ class Runner:
 
     def cleanup(self, env: Env) -> None:
         """Leave the data set as it was seeded: remove created and unused delete targets."""
-        from opportunities.models import Opportunity
-
         Opportunity.objects.filter(pk__gt=self.args.opportunities).delete()
         _counts_written_around_the_services()
 
@@ -325,9 +319,6 @@ class Runner:
 
     def explain(self, scenario: Scenario) -> dict:
         """Each query of one request, timed, with its plan (EXPLAIN ANALYZE on PostgreSQL)."""
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         env = self.make_env()
         scenario.setup(env)
         send(env, scenario.call(env, self.next_i()))  # warm
@@ -343,8 +334,6 @@ class Runner:
         return {"scenarios": {scenario.name: {"ok": True}}}
 
     def database_info(self) -> dict:
-        from django.db import connection
-
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SHOW server_version")
@@ -365,12 +354,8 @@ class Runner:
 def _counts_written_around_the_services() -> None:
     """The bench writes rows in bulk, around the services: drop the cached counts as a
     service's commit would."""
-    from opportunities.counts_cache import counts_invalidate
-
     counts_invalidate()
 
 
 def _counts_cache_enabled() -> bool:
-    from opportunities.counts_cache import counts_cache_enabled
-
     return counts_cache_enabled()

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import orjson
+from django.db.models import Q
 
 from bench import dataset
+from opportunities.models import Opportunity, OpportunityUserObjectPermission
 
 API = "/api/2.0/crm"
 
@@ -58,10 +60,6 @@ def response_json(response) -> dict:
 def visible_opportunities(user_id: int):
     """The opportunities the user sees, selected without the product's code (the bench checks
     the product against it): public ones, their own, and those on their access list."""
-    from django.db.models import Q
-
-    from opportunities.models import Opportunity, OpportunityUserObjectPermission
-
     on_list = OpportunityUserObjectPermission.objects.filter(user_id=user_id).values(
         "content_object_id"
     )
@@ -137,8 +135,6 @@ class FilterSearch(Scenario):
         )
 
     def _expected_ids(self, env) -> set[int]:
-        from django.db.models import Q
-
         word = self.word
         text = (
             Q(title__istartswith=word)
@@ -280,8 +276,6 @@ class GroupDelete(Scenario):
         return Call("PUT", f"{API}/opportunity", {"opportunityids": env.delete_chunks[i]})
 
     def check(self, env, response, call):
-        from opportunities.models import Opportunity
-
         problems = _expect_status(response, 200)
         if problems:
             return problems
