@@ -155,18 +155,6 @@ def opportunity_with_related(queryset: QuerySet[Opportunity], *, user) -> QueryS
     )
 
 
-def opportunity_with_access(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    """The access list's user ids, prefetched: enough for `opportunity_can_edit` on a list
-    without a query per row."""
-    return queryset.prefetch_related(
-        Prefetch(
-            "opportunityuserobjectpermission_set",
-            queryset=OpportunityUserObjectPermission.objects.only("user_id", "content_object"),
-            to_attr="access_permissions",
-        )
-    )
-
-
 def opportunity_access_users(opportunity: Opportunity) -> list:
     """The access list; uses the prefetched rows of `opportunity_with_related` when present."""
     rows = getattr(opportunity, "access_permissions", None)
