@@ -4,6 +4,7 @@ import operator
 from dataclasses import dataclass
 from functools import reduce
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
 from django.db.models import BooleanField, F, Func, Q
 
@@ -79,8 +80,6 @@ def _pk_among(queryset, keys):
     """`pk IN (keys)`; on PostgreSQL `pk = ANY(ARRAY(keys))`, which the planner runs first
     (docs/performance.md)."""
     if connections[queryset.db].vendor == "postgresql":
-        from django.contrib.postgres.expressions import ArraySubquery  # needs psycopg
-
         return _EqualsAny(F("pk"), ArraySubquery(keys))
     return Q(pk__in=keys)
 
