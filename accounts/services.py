@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.errors import AccessDenied, InvalidInput
 from core.limits import check_length
+from core.locks import lock_rows
 
 _USERNAME_UNSAFE = re.compile(r"[^\w.@+-]")
 USERNAME_MAX = User._meta.get_field("username").max_length
@@ -49,19 +50,23 @@ def user_create(
         raise AccessDenied()
     email = (email or "").strip()
     if not email:
-        raise InvalidInput("The e-mail address is required.", field="email")
-    check_length(User, "email", email, field="email")
+        raise InvalidInput("The e-mail address is required.", field="email", entity="user")
+    check_length(User, "email", email)
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise InvalidInput(f"'{email}' is not a valid e-mail address.", field="email") from exc
+        raise InvalidInput(
+            "'{email}' is not a valid e-mail address.", field="email", entity="user", email=email
+        ) from exc
     if User.objects.filter(email__iexact=email).exists():
-        raise InvalidInput("A user with this e-mail address already exists.", field="email")
+        raise InvalidInput(
+            "A user with this e-mail address already exists.", field="email", entity="user"
+        )
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
-    check_length(User, "first_name", first_name, field="firstname")
-    check_length(User, "last_name", last_name, field="lastname")
+    check_length(User, "first_name", first_name)
+    check_length(User, "last_name", last_name)
     job_title = (job_title or "").strip()
-    check_length(User, "job_title", job_title, field="title")
+    check_length(User, "job_title", job_title)
     user = User(
         username=_username_from_email(email),
         email=email,
@@ -74,7 +79,9 @@ def user_create(
         try:
             validate_password(password, user=user)
         except ValidationError as exc:
-            raise InvalidInput(" ".join(exc.messages), field="password") from exc
+            raise InvalidInput(
+                "{reasons}", field="password", entity="user", reasons=" ".join(exc.messages)
+            ) from exc
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -83,7 +90,7 @@ def user_create(
             user.save()
     except IntegrityError as exc:  # a concurrent request took the user name
         raise InvalidInput(
-            "A user with this e-mail address already exists.", field="email"
+            "A user with this e-mail address already exists.", field="email", entity="user"
         ) from exc
     return user
 
@@ -114,11 +121,12 @@ def user_set_visitor(*, user: User, is_visitor: bool, changed_by: User | None = 
     administrator cannot be a guest: take the staff and superuser flags away first."""
     if changed_by is not None and not (changed_by.is_authenticated and changed_by.is_crm_admin):
         raise AccessDenied()
-    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked = lock_rows(User.objects.filter(pk=user.pk)).get()
     if is_visitor and (locked.is_staff or locked.is_superuser):
         raise InvalidInput(
             "An administrator cannot be a guest: take the staff and superuser flags away first.",
-            field="isVisitor",
+            field="is_visitor",
+            entity="user",
         )
     if locked.is_visitor != is_visitor:
         User.objects.filter(pk=user.pk).update(is_visitor=is_visitor)

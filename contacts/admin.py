@@ -4,7 +4,6 @@ access rules and notifications), delete. The access list is edited on the change
 
 from django.contrib import admin
 
-from contacts.forms import SERVICE_FIELDS
 from contacts.models import Contact, ContactCustomFieldValue
 from contacts.selectors import contact_access_user_ids
 from contacts.services import (
@@ -81,7 +80,6 @@ class ContactAdmin(ServiceModelAdmin):
     list_select_related = ("company", "created_by")
     inlines = [ContactCustomFieldValueInline]
     date_hierarchy = "created_at"
-    service_fields = {**SERVICE_FIELDS, "jobTitle": "job_title", "shareType": "share_type"}
     fieldsets = (
         (None, {"fields": ("is_company",)}),
         ("Person", {"fields": ("first_name", "last_name", "job_title", "company")}),

@@ -8,15 +8,6 @@ from contacts.selectors import contact_list_visible_to
 from core.forms import VersionedForm
 from core.models import Currency
 
-SERVICE_FIELDS = {
-    "companyName": "company_name",
-    "firstName": "first_name",
-    "lastName": "last_name",
-    "companyId": "company",
-    "accessList": "access_list",
-    "tagName": "tags",
-}
-
 
 class CompanyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.errors import ContactChanged
-from contacts.forms import SERVICE_FIELDS, ContactForm, ContactSearchForm
+from contacts.forms import ContactForm, ContactSearchForm
 from contacts.selectors import (
     contact_can_edit,
     contact_get_visible,
@@ -23,8 +23,8 @@ from contacts.services import (
     contact_update,
 )
 from core.errors import AccessDenied, InvalidInput
+from core.forms import add_service_error
 from core.views import domain_errors_as_http
-from opportunities.forms import add_service_error
 
 PAGE_SIZE = 25
 
@@ -66,7 +66,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
         try:
             contact = create(created_by=request.user, **form.create_kwargs())
         except InvalidInput as exc:
-            add_service_error(form, exc, SERVICE_FIELDS)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"Contact “{contact.display_name}” created.")
             return redirect("contact_detail", pk=contact.pk)
@@ -115,7 +115,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ContactChanged:
             return _edit_conflict(request, pk, form)
         except InvalidInput as exc:
-            add_service_error(form, exc, SERVICE_FIELDS)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"Contact “{contact.display_name}” saved.")
             return redirect("contact_detail", pk=contact.pk)

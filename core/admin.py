@@ -41,7 +41,6 @@ class ExchangeRateAdmin(ServiceModelAdmin):
     search_fields = ("from_currency__abbreviation", "to_currency__abbreviation")
     autocomplete_fields = ("from_currency", "to_currency")
     list_select_related = ("from_currency", "to_currency")
-    service_fields = {"toCurrency": "to_currency", "rate": "rate"}
 
     def get_readonly_fields(self, request, obj=None):
         # a rate is the rate of its pair: another pair is another rate
@@ -65,7 +64,8 @@ class TagAdmin(ServiceModelAdmin):
     list_display = ("title", "entity_type")
     list_filter = ("entity_type",)
     search_fields = ("title",)
-    service_fields = {"tagName": "title"}
+    # the service names the list of tags a record carries; this form holds one tag's title
+    service_field_aliases = {"tags": "title"}
 
     def get_readonly_fields(self, request, obj=None):
         # no service renames a tag: add the new one, move the records, delete the old one
@@ -98,7 +98,6 @@ class CustomFieldDefinitionAdmin(ServiceModelAdmin):
     list_editable = ("position",)
     search_fields = ("label",)
     ordering = ("entity_type", "position", "id")
-    service_fields = {"label": "label", "fieldType": "field_type", "mask": "mask"}
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -25,7 +25,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from core.errors import DomainError
-from core.forms import HIDDEN_FIELDS, VersionedFormMixin
+from core.forms import HIDDEN_FIELDS, VersionedFormMixin, add_service_error
 from core.models import Tag
 
 
@@ -101,8 +101,8 @@ def custom_values_from_formsets(formsets, model) -> dict:
 
 
 class ServiceModelAdmin(admin.ModelAdmin):
-    #: service error field names (the wire's) -> form field names
-    service_fields: dict[str, str] = {}
+    #: a service error's field -> this form's field, where the form names it otherwise
+    service_field_aliases: dict[str, str] = {}
 
     # -- to implement ---------------------------------------------------------------------------
 
@@ -187,7 +187,7 @@ class ServiceModelAdmin(admin.ModelAdmin):
         form_class = super().get_form(request, obj, change=change, **kwargs)
         refused = getattr(request, "_service_refused", None)
         rebased = getattr(request, "_service_rebased", None)
-        mapping = self.service_fields
+        aliases = self.service_field_aliases
         if refused is None and rebased is None:
             return form_class
 
@@ -204,10 +204,7 @@ class ServiceModelAdmin(admin.ModelAdmin):
             def clean(self):
                 data = super().clean()
                 if refused is not None:
-                    name = mapping.get(refused.field or "", refused.field or "")
-                    if name.startswith("customField"):
-                        name = None
-                    self.add_error(name if name in self.fields else None, refused.message)
+                    add_service_error(self, refused, field=aliases.get(refused.field))
                 return data
 
         ServiceForm.__name__ = form_class.__name__

@@ -21,8 +21,22 @@ from django.db.models import Model
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 
+from core.errors import DomainError
+
 READ_VALUES_SALT = "core.forms.read-values"
 HIDDEN_FIELDS = ("version", "read_values")
+
+
+def add_service_error(form: forms.Form, error: DomainError, *, field: str | None = None) -> None:
+    """Show a service's error on the form field of the same (domain) name (or `field`), named
+    by its label, else above the form; a custom field value's error on its `cf_<id>` field."""
+    name = field or error.field or ""
+    if name.startswith("customField[") and name.endswith("]"):
+        name = f"cf_{name[len('customField[') : -1]}"
+    if name in form.fields:
+        form.add_error(name, error.message_naming(str(form[name].label)))
+    else:
+        form.add_error(None, error.message_naming(name.replace("_", " ")))
 
 
 def plain_value(value):

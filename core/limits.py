@@ -14,11 +14,16 @@ def max_length(model: type[models.Model], name: str) -> int | None:
     return model._meta.get_field(name).max_length
 
 
-def check_length(model: type[models.Model], name: str, value: str, *, field: str) -> str:
-    """`value` if it fits the `name` column of `model`, else a 400 naming `field`."""
+def check_length(model: type[models.Model], name: str, value: str) -> str:
+    """`value` if it fits the `name` column of `model`, else a 400 naming that field."""
     limit = max_length(model, name)
     if limit is not None and value is not None and len(value) > limit:
-        raise InvalidInput(f"{field} has at most {limit} characters.", field=field)
+        raise InvalidInput(
+            "{field} has at most {limit} characters.",
+            field=name,
+            entity=model._meta.model_name,
+            limit=limit,
+        )
     return value
 
 
@@ -29,9 +34,15 @@ def integer_range(model: type[models.Model], name: str) -> tuple[int, int]:
     return BaseDatabaseOperations.integer_field_ranges[internal_type]
 
 
-def check_integer(model: type[models.Model], name: str, value: int, *, field: str) -> int:
-    """`value` if the `name` column of `model` can hold it, else a 400 naming `field`."""
+def check_integer(model: type[models.Model], name: str, value: int) -> int:
+    """`value` if the `name` column of `model` can hold it, else a 400 naming that field."""
     low, high = integer_range(model, name)
     if value is not None and not low <= value <= high:
-        raise InvalidInput(f"{field} must be between {low} and {high}.", field=field)
+        raise InvalidInput(
+            "{field} must be between {low} and {high}.",
+            field=name,
+            entity=model._meta.model_name,
+            low=low,
+            high=high,
+        )
     return value

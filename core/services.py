@@ -3,19 +3,54 @@
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max, Q, Value
+from django.db.models import Max, Model, Q, Value
 from django.db.models.functions import Lower
 
+from core.access import access_list_user_ids, clear_access_list, replace_access_list
 from core.custom_fields import parse_mask
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.limits import check_integer, check_length
+from core.locks import lock_rows
 from core.models import CustomFieldDefinition, EntityType, ExchangeRate, FieldType, Tag
+from core.notifications import notify_access_granted_on_commit
+
+DEFINITION = "customfielddefinition"  # the entity of a custom field definition's errors
 
 
 def require_admin(user) -> None:
     if not (user and user.is_authenticated and user.is_crm_admin):
         raise AccessDenied()
+
+
+def access_list_apply(
+    *,
+    record: Model,
+    perm_model: type[Model],
+    is_private: bool,
+    access_list: Iterable | None,
+    set_by,
+    notification: tuple[str, str] | None = None,
+) -> None:
+    """Make a locked private record visible to `access_list` (None keeps the current list)
+    and always to `set_by` (decision 2), or a public one with no list; `notification`
+    (subject, body) is mailed to the people added."""
+    if is_private:
+        if access_list is None:
+            current = access_list_user_ids(perm_model, record)
+            access_list = get_user_model().objects.filter(pk__in=current)
+        added = replace_access_list(perm_model, record, [*access_list, set_by])
+        if notification is not None:
+            subject, body = notification
+            notify_access_granted_on_commit(
+                users=[user for user in added if user.pk != set_by.pk], subject=subject, body=body
+            )
+    else:
+        clear_access_list(perm_model, record)
+    if record.is_private != is_private:
+        record.is_private = is_private
+        record.save(update_fields=["is_private"])
 
 
 def tags_get_or_create(*, entity_type: str, titles: Iterable[str]) -> list[Tag]:
@@ -30,9 +65,9 @@ def tags_get_or_create(*, entity_type: str, titles: Iterable[str]) -> list[Tag]:
     for title in titles:
         title = (title or "").strip()
         if not title:
-            raise InvalidInput("A tag cannot be empty.", field="tagName")
+            raise InvalidInput("A tag cannot be empty.", field="tags", entity="tag")
         if len(title) > 255:
-            raise InvalidInput("A tag has at most 255 characters.", field="tagName")
+            raise InvalidInput("A tag has at most 255 characters.", field="tags", entity="tag")
         wanted.setdefault(title.lower(), title)
     if not wanted:
         return []
@@ -67,10 +102,10 @@ def _tags_by_title(tags, wanted: dict[str, str]) -> dict[str, Tag]:
 
 def _check_definition(*, label: str, field_type: int, mask: str) -> None:
     if not (label or "").strip():
-        raise InvalidInput("The label is required.", field="label")
-    check_length(CustomFieldDefinition, "label", label.strip(), field="label")
+        raise InvalidInput("The label is required.", field="label", entity=DEFINITION)
+    check_length(CustomFieldDefinition, "label", label.strip())
     if field_type not in FieldType.values:
-        raise InvalidInput("Unknown field type.", field="fieldType")
+        raise InvalidInput("Unknown field type.", field="field_type", entity=DEFINITION)
     parse_mask(field_type, mask)
 
 
@@ -86,9 +121,9 @@ def custom_field_create(
 ) -> CustomFieldDefinition:
     require_admin(created_by)
     if entity_type not in EntityType.values:
-        raise InvalidInput("Unknown entity type.", field="entityType")
+        raise InvalidInput("Unknown entity type.", field="entity_type", entity=DEFINITION)
     _check_definition(label=label, field_type=field_type, mask=mask)
-    check_integer(CustomFieldDefinition, "position", position, field="position")
+    check_integer(CustomFieldDefinition, "position", position)
     if not position:
         last = CustomFieldDefinition.objects.filter(entity_type=entity_type).aggregate(
             top=Max("position")
@@ -119,13 +154,13 @@ def custom_field_update(
 ) -> CustomFieldDefinition:
     """A field already holding values only changes its label and mask (as ONLYOFFICE does)."""
     require_admin(updated_by)
-    definition = CustomFieldDefinition.objects.select_for_update().get(pk=definition.pk)
+    definition = lock_rows(CustomFieldDefinition.objects.filter(pk=definition.pk)).get()
     new_type = definition.field_type if field_type is None else field_type
     new_mask = definition.mask if mask is None else mask
     if _field_in_use(definition):
         new_type = definition.field_type
     _check_definition(label=label, field_type=new_type, mask=new_mask)
-    check_integer(CustomFieldDefinition, "position", position, field="position")
+    check_integer(CustomFieldDefinition, "position", position)
     definition.label = label.strip()
     definition.field_type = new_type
     definition.mask = new_mask
@@ -148,7 +183,7 @@ def custom_field_delete(*, definition: CustomFieldDefinition, deleted_by) -> Cus
 def custom_field_reorder(*, entity_type: str, field_ids: list[int], reordered_by):
     require_admin(reordered_by)
     if not field_ids:
-        raise InvalidInput("The list of field ids is empty.", field="fieldids")
+        raise InvalidInput("The list of field ids is empty.", field="field_ids", entity=DEFINITION)
     fields = CustomFieldDefinition.objects.filter(entity_type=entity_type).in_bulk(field_ids)
     missing = [i for i in field_ids if i not in fields]
     if missing:
@@ -163,9 +198,11 @@ def custom_field_reorder(*, entity_type: str, field_ids: list[int], reordered_by
 def exchange_rate_set(*, from_currency, to_currency, rate: Decimal, set_by) -> ExchangeRate:
     require_admin(set_by)
     if from_currency.pk == to_currency.pk:
-        raise InvalidInput("A rate needs two different currencies.", field="toCurrency")
+        raise InvalidInput(
+            "A rate needs two different currencies.", field="to_currency", entity="exchangerate"
+        )
     if rate <= 0:
-        raise InvalidInput("A rate must be positive.", field="rate")
+        raise InvalidInput("A rate must be positive.", field="rate", entity="exchangerate")
     exchange_rate, _ = ExchangeRate.objects.update_or_create(
         from_currency=from_currency, to_currency=to_currency, defaults={"rate": rate}
     )

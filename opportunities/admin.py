@@ -16,7 +16,6 @@ from core.admin_services import (
 )
 from core.forms import HIDDEN_FIELDS
 from core.models import CustomFieldDefinition, EntityType
-from opportunities.forms import SERVICE_FIELDS
 from opportunities.models import (
     LeadSource,
     Opportunity,
@@ -78,7 +77,6 @@ class StageAdmin(ServiceModelAdmin):
         "stage_type",
         "days_before_warning",
     )
-    service_fields = {"successProbability": "success_probability", "stageType": "stage_type"}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(number=Count("opportunities"))
@@ -305,7 +303,6 @@ class OpportunityAdmin(ServiceModelAdmin):
         ),
         ("Sharing", {"fields": ("is_private", "access_list", "notify")}),
     )
-    service_fields = {**SERVICE_FIELDS, "actualCloseDate": "actual_close_date"}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -47,8 +47,8 @@ class ResponsibleChangeDenied(AccessDenied):
 
     default_message = (
         "Only the creator of a private opportunity and administrators may change who is "
-        "responsible for it (responsibleid)."
+        "responsible for it ({field})."
     )
 
     def __init__(self, message: str | None = None):
-        super().__init__(message, field="responsibleid")
+        super().__init__(message, field="responsible", entity="opportunity")

@@ -34,40 +34,6 @@ from opportunities.selectors import (
 
 CONTACT_CHOICES_LIMIT = 300
 
-# Field names in the services' InvalidInput errors -> form field names.
-SERVICE_FIELDS = {
-    "title": "title",
-    "stageid": "stage",
-    "bidCurrencyAbbr": "bid_currency",
-    "contactid": "contact",
-    "customerid": "customer",
-    "responsibleid": "responsible",
-    "ownerid": "owner",
-    "members": "members",
-    "bidValue": "bid_value",
-    "bidType": "bid_type",
-    "perPeriodValue": "per_period_value",
-    "successProbability": "success_probability",
-    "expectedCloseDate": "expected_close_date",
-    "oneTimeRevenue": "one_time_revenue",
-    "recurringRevenue": "recurring_revenue",
-    "contractMonths": "contract_months",
-    "tagName": "tags",
-    "source": "source",
-    "status": "status",
-    "accessList": "access_list",
-}
-
-
-def add_service_error(form: forms.Form, error: InvalidInput, mapping: dict[str, str]) -> None:
-    """Show a service's InvalidInput on the field it names, or above the form."""
-    name = error.field or ""
-    if name.startswith("customField[") and name.endswith("]"):
-        name = f"cf_{name[len('customField[') : -1]}"
-    else:
-        name = mapping.get(name, name)
-    form.add_error(name if name in form.fields else None, error.message)
-
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):

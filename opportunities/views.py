@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import AccessDenied, InvalidInput, NotFound
+from core.forms import add_service_error
 from core.views import domain_errors_as_http
 from crm_project.api.pagination import MAX_START_INDEX
 from opportunities.board import (
@@ -29,12 +30,10 @@ from opportunities.board import (
 )
 from opportunities.errors import OpportunityChanged, ResponsibleChangeDenied
 from opportunities.forms import (
-    SERVICE_FIELDS,
     BoardFilterForm,
     OpportunityForm,
     SharingForm,
     StageMoveForm,
-    add_service_error,
 )
 from opportunities.selectors import (
     opportunity_access_users,
@@ -278,7 +277,7 @@ def opportunity_new(request: HttpRequest) -> HttpResponse:
         try:
             opportunity = opportunity_create(created_by=request.user, **form.create_kwargs())
         except InvalidInput as exc:
-            add_service_error(form, exc, SERVICE_FIELDS)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"Opportunity “{opportunity.title}” created.")
             return redirect("opportunity_detail", pk=opportunity.pk)
@@ -380,7 +379,7 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ResponsibleChangeDenied as exc:
             form.add_error("responsible" if "responsible" in form.fields else None, exc.message)
         except InvalidInput as exc:
-            add_service_error(form, exc, SERVICE_FIELDS)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"Opportunity “{opportunity.title}” saved.")
             return redirect("opportunity_detail", pk=opportunity.pk)
@@ -442,7 +441,7 @@ def opportunity_sharing(request: HttpRequest, pk: int) -> HttpResponse:
                 },
             )
         except InvalidInput as exc:
-            add_service_error(form, exc, {"accessList": "access_list"})
+            add_service_error(form, exc)
         else:
             state = "private" if form.cleaned_data["is_private"] else "visible to everyone"
             messages.success(request, f"“{opportunity.title}” is now {state}.")

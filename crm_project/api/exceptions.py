@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from core.errors import AccessDenied, DomainError, InvalidInput, NotFound
 from crm_project.api.renderers import ENVELOPE_MARK
+from crm_project.api.wire_names import wire_name
 
 logger = logging.getLogger(__name__)
 
@@ -68,22 +69,17 @@ def _first_validation_message(detail, prefix: str = "") -> tuple[str, str | None
 
 
 def envelope_exception_handler(exc, context):
-    if isinstance(exc, InvalidInput):
-        return error_response(400, exc.message, hresult=HRESULT_ARGUMENT, field=exc.field)
-    if isinstance(exc, NotFound | Http404 | exceptions.NotFound):
-        message = exc.message if isinstance(exc, NotFound) else "The record could not be found"
-        return error_response(404, message, hresult=HRESULT_HTTP)
-    if isinstance(exc, AccessDenied | DjangoPermissionDenied | exceptions.PermissionDenied):
+    if isinstance(exc, DomainError):
+        return domain_error_response(exc)
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        return error_response(404, "The record could not be found", hresult=HRESULT_HTTP)
+    if isinstance(exc, DjangoPermissionDenied | exceptions.PermissionDenied):
         message = "Access Denied"
-        if isinstance(exc, DomainError):
-            message = exc.message
-        elif isinstance(exc, exceptions.PermissionDenied) and exc.detail != (
+        if isinstance(exc, exceptions.PermissionDenied) and exc.detail != (
             exceptions.PermissionDenied.default_detail
         ):
             message = str(exc.detail)  # e.g. "CSRF Failed: …" for a browser client
         return error_response(403, message, hresult=HRESULT_SECURITY)
-    if isinstance(exc, DomainError):
-        return error_response(400, exc.message, hresult=HRESULT_ARGUMENT, field=exc.field)
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         view = context.get("view")
         request = context.get("request")
@@ -125,6 +121,19 @@ def envelope_exception_handler(exc, context):
     return error_response(
         status.HTTP_500_INTERNAL_SERVER_ERROR, "Server error", hresult=HRESULT_HTTP
     )
+
+
+def domain_error_response(exc: DomainError) -> Response:
+    """A service's error, its field named as the API names it (crm_project/api/wire_names.py)."""
+    field = wire_name(exc.entity, exc.field)
+    message = exc.message_naming(field)
+    if isinstance(exc, InvalidInput):
+        return error_response(400, message, hresult=HRESULT_ARGUMENT, field=field)
+    if isinstance(exc, NotFound):
+        return error_response(404, message, hresult=HRESULT_HTTP)
+    if isinstance(exc, AccessDenied):
+        return error_response(403, message, hresult=HRESULT_SECURITY)
+    return error_response(400, message, hresult=HRESULT_ARGUMENT, field=field)
 
 
 def too_big_message() -> str:

@@ -331,7 +331,7 @@ def test_guest_flag_refused_when_user_is_an_administrator(admin_user, user):
     with pytest.raises(InvalidInput) as error:
         user_set_visitor(user=admin_user, is_visitor=True, changed_by=admin_user)
 
-    assert error.value.field == "isVisitor"
+    assert error.value.field == "is_visitor"
     admin_user.refresh_from_db()
     assert not admin_user.is_visitor and admin_user.is_crm_admin
 

@@ -218,6 +218,6 @@ def test_linking_a_contact_being_deleted_is_refused_when_the_delete_commits_firs
 
     assert not any(thread.is_alive() for thread in threads)
     assert [type(error).__name__ for error in errors] == ["InvalidInput"]
-    assert errors[0].field == "contactid"
+    assert errors[0].field == "contact"
     assert not Contact.objects.filter(pk=contact.pk).exists()
     assert Opportunity.objects.get(pk=deal.pk).contact_id is None

@@ -1,0 +1,121 @@
+"""Writes on the pipeline's stages (administrators only)."""
+
+from django.db import transaction
+
+from accounts.models import User
+from core.counts_cache import counts_invalidate
+from core.errors import InvalidInput, NotFound
+from core.limits import check_length
+from core.locks import lock_rows
+from core.services import require_admin
+from opportunities.errors import StageInUse
+from opportunities.models import Stage, StageType
+from opportunities.validation import clean_whole, invalid
+
+
+def _clean_stage_values(
+    *, title, description, color, success_probability, stage_type, days_before_warning
+):
+    title = (title or "").strip()
+    if not title:
+        raise invalid("The title is required.", "title", entity="stage")
+    check_length(Stage, "title", title)
+    color = (color or "").strip()
+    check_length(Stage, "color", color)
+    probability = clean_whole(success_probability, "success_probability", entity="stage", high=100)
+    kind = clean_whole(stage_type, "stage_type", entity="stage", high=max(StageType.values))
+    days = (
+        None
+        if days_before_warning in (None, "")
+        else clean_whole(days_before_warning, "days_before_warning", entity="stage")
+    )
+    return {
+        "title": title,
+        "description": (description or "").strip(),
+        "color": color,
+        "success_probability": probability,
+        "stage_type": kind,
+        "days_before_warning": days,
+    }
+
+
+@transaction.atomic
+def stage_create(
+    *,
+    created_by: User,
+    title: str,
+    description: str = "",
+    color: str = "",
+    success_probability=0,
+    stage_type=StageType.OPEN,
+    days_before_warning=None,
+) -> Stage:
+    require_admin(created_by)
+    values = _clean_stage_values(
+        title=title,
+        description=description,
+        color=color,
+        success_probability=success_probability,
+        stage_type=stage_type,
+        days_before_warning=days_before_warning,
+    )
+    counts_invalidate()
+    last = Stage.objects.order_by("-sort_order").values_list("sort_order", flat=True).first()
+    return Stage.objects.create(**values, sort_order=(last or 0) + 1)
+
+
+@transaction.atomic
+def stage_update(*, stage: Stage, updated_by: User, **changes) -> Stage:
+    require_admin(updated_by)
+    stage = lock_rows(Stage.objects.filter(pk=stage.pk)).get()
+    counts_invalidate()
+    current = {
+        "title": stage.title,
+        "description": stage.description,
+        "color": stage.color,
+        "success_probability": stage.success_probability,
+        "stage_type": stage.stage_type,
+        "days_before_warning": stage.days_before_warning,
+    }
+    unknown = set(changes) - set(current)
+    if unknown:
+        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
+    values = _clean_stage_values(**{**current, **changes})
+    for name, value in values.items():
+        setattr(stage, name, value)
+    stage.save()
+    return stage
+
+
+@transaction.atomic
+def stage_reorder(*, stage_ids: list[int] | None, reordered_by: User) -> list[Stage]:
+    """The named stages first, in that order, then the others in their order. An empty or
+    missing list (what ONLYOFFICE clients send when nothing moved) changes nothing."""
+    require_admin(reordered_by)
+    ids = [int(i) for i in stage_ids or []]
+    if not ids:
+        return list(Stage.objects.order_by("sort_order", "id"))
+    stages = {stage.pk: stage for stage in lock_rows(Stage.objects.all())}
+    missing = [i for i in ids if i not in stages]
+    if missing:
+        raise NotFound(f"Deal milestone is not found: {missing[0]}")
+    counts_invalidate()
+    others = list(Stage.objects.exclude(pk__in=ids).order_by("sort_order", "id"))
+    ordered = [stages[i] for i in dict.fromkeys(ids)] + others
+    for position, stage in enumerate(ordered):
+        stage.sort_order = position
+    Stage.objects.bulk_update(ordered, ["sort_order"])
+    return ordered
+
+
+@transaction.atomic
+def stage_delete(*, stage: Stage, deleted_by: User) -> Stage:
+    require_admin(deleted_by)
+    stage = lock_rows(Stage.objects.filter(pk=stage.pk)).get()
+    if stage.opportunities.exists():
+        raise StageInUse()
+    counts_invalidate()
+    stage_id = stage.pk
+    stage.delete()
+    stage.pk = stage_id
+    return stage
