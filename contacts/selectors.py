@@ -1,11 +1,11 @@
 """Reads on contacts. Who may read, edit and share a contact is decided here, once
 (`CONTACT_READERS`, `CONTACT_SHARERS`), in SQL and in Python from the same rule."""
 
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from accounts.selectors import user_has_crm_access
 from contacts.models import Contact, ContactUserObjectPermission
-from core.access import AccessRule, access_list_user_ids
+from core.access import AccessRule, access_list_prefetch, access_list_user_ids, access_list_users
 from core.errors import AccessDenied, NotFound
 from core.selectors import text_search_q
 
@@ -31,15 +31,16 @@ def contact_visible_q(*, user, through: str = "") -> Q:
     return CONTACT_READERS.q(user, through=through)
 
 
+def contact_shown(*, user, through: str) -> ExpressionWrapper:
+    """`contact_visible_q` over `through` as a boolean column, for `annotate`."""
+    return ExpressionWrapper(contact_visible_q(user=user, through=through), BooleanField())
+
+
 def contact_with_company_shown(queryset: QuerySet[Contact], *, user) -> QuerySet[Contact]:
     """`company_shown`: whether the person's company exists and `user` may read it, in the
     same query. A page shows `contact.company` only where it holds, as the API renders a
     hidden company as null."""
-    return queryset.annotate(
-        company_shown=ExpressionWrapper(
-            contact_visible_q(user=user, through="company"), output_field=BooleanField()
-        )
-    )
+    return queryset.annotate(company_shown=contact_shown(user=user, through="company"))
 
 
 def contact_get_visible(*, user, contact_id: int) -> Contact:
@@ -94,18 +95,9 @@ def contact_with_access(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
     """Contacts with their access-list rows prefetched (`access_permissions`), so rendering
     `accessList`, `canEdit` and visibility costs no query per contact."""
     return queryset.select_related("currency").prefetch_related(
-        Prefetch(
-            "contactuserobjectpermission_set",
-            queryset=ContactUserObjectPermission.objects.select_related("user").order_by("user_id"),
-            to_attr="access_permissions",
-        )
+        access_list_prefetch(ContactUserObjectPermission)
     )
 
 
 def contact_access_users(contact: Contact) -> list:
-    rows = getattr(contact, "access_permissions", None)
-    if rows is None:
-        rows = ContactUserObjectPermission.objects.filter(content_object=contact).select_related(
-            "user"
-        )
-    return sorted({row.user_id: row.user for row in rows}.values(), key=lambda u: u.pk)
+    return access_list_users(ContactUserObjectPermission, contact)

@@ -9,7 +9,7 @@ by granting every user a permission.
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from guardian.shortcuts import assign_perm
 
 
@@ -33,6 +33,31 @@ def prefetched_access_user_ids(perm_model: type[Model], obj: Model) -> set[int]:
     if rows is not None:
         return {row.user_id for row in rows}
     return access_list_user_ids(perm_model, obj)
+
+
+def access_list_prefetch(
+    perm_model: type[Model], *, through: str = "", with_users: bool = True
+) -> Prefetch:
+    """The access-list rows of each record (or of its related record `through`, e.g.
+    "company") as `access_permissions`, the attribute the readers below look for."""
+    lookup = f"{perm_model._meta.model_name}_set"
+    rows = (
+        perm_model.objects.select_related("user").order_by("user_id")
+        if with_users
+        else perm_model.objects.only("user_id", "content_object")
+    )
+    return Prefetch(
+        f"{through}__{lookup}" if through else lookup, queryset=rows, to_attr="access_permissions"
+    )
+
+
+def access_list_users(perm_model: type[Model], obj: Model) -> list:
+    """The users on the access list, by id; the prefetched rows (`access_list_prefetch`, with
+    users) when present, else one query."""
+    rows = getattr(obj, "access_permissions", None)
+    if rows is None:
+        rows = perm_model.objects.filter(content_object=obj).select_related("user")
+    return sorted({row.user_id: row.user for row in rows}.values(), key=lambda u: u.pk)
 
 
 def replace_access_list(perm_model: type[Model], obj: Model, users: Iterable) -> list:
@@ -61,7 +86,7 @@ class AccessRule:
     anyone on a public record and the access list of a private one.
 
     One rule, read three ways that cannot drift apart: `q` (SQL, also through a relation),
-    `filter` (a queryset) and `allows` (a loaded object or row, in Python)."""
+    `filter` (a queryset) and `allows`/`allows_row` (a loaded object or row, in Python)."""
 
     may_use: Callable[[object], bool]
     owners: tuple[str, ...]
@@ -107,21 +132,40 @@ class AccessRule:
             return queryset.filter(self._row_q(user, ""))
         return queryset if reach else queryset.none()
 
-    def allows(
-        self, user, obj, *, access_user_ids: Callable[[], Container[int]] | None = None
+    def allows_row(
+        self,
+        user,
+        *,
+        is_private: bool,
+        owner_ids: Iterable[int | None],
+        access_user_ids: Callable[[], Container[int]],
     ) -> bool:
-        """The rule for a loaded object or row: anything with `is_private`, the owners'
-        `<field>_id` and (unless `access_user_ids` is given) prefetched `access_permissions`,
-        else one query. The access list is read only when nothing else decides."""
+        """The rule over plain values (e.g. a `values_list` row, `owner_ids` in the order of
+        `owners`); `access_user_ids` is called only when nothing else decides."""
         reach = self.reach(user)
         if reach is not None:
             return reach
-        if any(getattr(obj, f"{field}_id") == user.pk for field in self.owners):
+        if user.pk in owner_ids:
             return True
         if self.access_list is None:
             return False
-        if not obj.is_private:
-            return True
+        return not is_private or user.pk in access_user_ids()
+
+    def allows(
+        self, user, obj, *, access_user_ids: Callable[[], Container[int]] | None = None
+    ) -> bool:
+        """`allows_row` for a loaded object or row with `is_private` and the owners'
+        `<field>_id`; the access list from `access_user_ids`, else the prefetched
+        `access_permissions`, else one query."""
         if access_user_ids is None:
-            return user.pk in prefetched_access_user_ids(self.access_list, obj)
-        return user.pk in access_user_ids()
+            access_list = self.access_list
+
+            def access_user_ids():
+                return prefetched_access_user_ids(access_list, obj)
+
+        return self.allows_row(
+            user,
+            is_private=getattr(obj, "is_private", True),
+            owner_ids=[getattr(obj, f"{field}_id") for field in self.owners],
+            access_user_ids=access_user_ids,
+        )

@@ -61,12 +61,18 @@ def opportunity_is_rotting(
 
 
 def opportunity_is_overdue(
-    *, stage_type: int, expected_close_date: datetime | None, now: datetime
+    *,
+    stage_type: int,
+    expected_close_date: datetime | None,
+    now: datetime,
+    cutoff: datetime | None = None,
 ) -> bool:
+    """`cutoff`: `overdue_cutoff(now)` when the caller has it (a page of rows computes it once:
+    it costs a time zone conversion)."""
     return (
         stage_type == StageType.OPEN
         and expected_close_date is not None
-        and expected_close_date < overdue_cutoff(now)
+        and expected_close_date < (cutoff or overdue_cutoff(now))
     )
 
 

@@ -21,8 +21,13 @@ from django.db.models.functions import Lower, RowNumber
 from django.utils import timezone
 
 from accounts.selectors import user_has_crm_access
-from contacts.selectors import contact_list_visible_to, contact_visible_q
-from core.access import AccessRule, prefetched_access_user_ids
+from contacts.selectors import contact_list_visible_to, contact_shown, contact_visible_q
+from core.access import (
+    AccessRule,
+    access_list_prefetch,
+    access_list_users,
+    prefetched_access_user_ids,
+)
 from core.models import CustomFieldDefinition, EntityType, FieldType, Tag
 from core.selectors import custom_field_list, text_search_q
 from opportunities.errors import AccessDenied, OpportunityNotFound, StageNotFound
@@ -103,12 +108,8 @@ def opportunity_with_contacts_shown(
     `user` may read them, computed in the same query. A page shows `opportunity.contact` only
     where `contact_shown` holds, as the API renders a hidden contact as null."""
     return queryset.annotate(
-        contact_shown=ExpressionWrapper(
-            contact_visible_q(user=user, through="contact"), output_field=BooleanField()
-        ),
-        customer_shown=ExpressionWrapper(
-            contact_visible_q(user=user, through="customer"), output_field=BooleanField()
-        ),
+        contact_shown=contact_shown(user=user, through="contact"),
+        customer_shown=contact_shown(user=user, through="customer"),
     )
 
 
@@ -144,25 +145,14 @@ def opportunity_with_related(queryset: QuerySet[Opportunity], *, user) -> QueryS
                     "field__position", "field_id"
                 ),
             ),
-            Prefetch(
-                "opportunityuserobjectpermission_set",
-                queryset=OpportunityUserObjectPermission.objects.select_related("user").order_by(
-                    "user_id"
-                ),
-                to_attr="access_permissions",
-            ),
+            access_list_prefetch(OpportunityUserObjectPermission),
         )
     )
 
 
 def opportunity_access_users(opportunity: Opportunity) -> list:
     """The access list; uses the prefetched rows of `opportunity_with_related` when present."""
-    rows = getattr(opportunity, "access_permissions", None)
-    if rows is None:
-        rows = OpportunityUserObjectPermission.objects.filter(
-            content_object=opportunity
-        ).select_related("user")
-    return sorted({row.user_id: row.user for row in rows}.values(), key=lambda u: u.pk)
+    return access_list_users(OpportunityUserObjectPermission, opportunity)
 
 
 def opportunity_access_user_ids(opportunity: Opportunity) -> set[int]:
@@ -332,13 +322,7 @@ def opportunity_card_related(queryset: QuerySet[Opportunity], *, user) -> QueryS
         opportunity_with_contacts_shown(queryset, user=user)
         .select_related("stage", "bid_currency", "contact", "customer", "responsible")
         .only(*CARD_COLUMNS)
-        .prefetch_related(
-            Prefetch(
-                "opportunityuserobjectpermission_set",
-                queryset=OpportunityUserObjectPermission.objects.only("user_id", "content_object"),
-                to_attr="access_permissions",
-            ),
-        )
+        .prefetch_related(access_list_prefetch(OpportunityUserObjectPermission, with_users=False))
     )
 
 

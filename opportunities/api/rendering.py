@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from contacts.api.rendering import CONTACT_ROW_COLUMNS, AccessRow, ContactRow, contact_base_shape
 from contacts.models import Contact, ContactUserObjectPermission
-from contacts.selectors import contact_is_visible_in_memory
+from contacts.selectors import contact_can_read
 from core.models import Currency, CustomFieldDefinition, EntityType, FieldType
 from crm_project.api.custom_field_shape import custom_field_list_shape
 from crm_project.api.dates import format_datetime
@@ -26,8 +26,12 @@ from opportunities.models import (
     OpportunityMember,
     OpportunityUserObjectPermission,
     Stage,
-    StageType,
+    opportunity_days_in_stage,
+    opportunity_is_overdue,
+    opportunity_is_rotting,
+    overdue_cutoff,
 )
+from opportunities.selectors import OPPORTUNITY_READERS
 
 # The fields of a row: the opportunity's own, then those of the rows it joins (one each).
 OPPORTUNITY_FIELDS = (
@@ -84,6 +88,7 @@ ROW_FIELDS = (
     "source__title",
     "status__title",
 )
+OWNER_FIELDS = tuple(f"{owner}_id" for owner in OPPORTUNITY_READERS.owners)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -152,6 +157,7 @@ class RowBatch:
         self.user = renderer.user
         self.rows = rows
         self.now = timezone.now()
+        self.overdue_cutoff = overdue_cutoff(self.now)
         self.stages: dict[int, tuple[Stage, dict]] = {}
         self.currencies: dict[str, Currency] = {}
         self.contact_shapes: dict[int, dict | None] = {}
@@ -282,7 +288,7 @@ class RowBatch:
             return self.contact_shapes[contact_id]
         contact = self.contacts[contact_id]
         shape = None
-        if contact_is_visible_in_memory(user=self.user, contact=contact):
+        if contact_can_read(user=self.user, contact=contact):
             shape = contact_base_shape(contact, self.ctx)
         self.contact_shapes[contact_id] = shape
         return shape
@@ -305,16 +311,12 @@ class RowBatch:
     # -- the wrapper --------------------------------------------------------------------------
 
     def can_edit(self, row) -> bool:
-        """`opportunity_can_edit` over the row and the loaded access list."""
-        user = self.user
-        if not (user and user.is_authenticated and user.is_active):
-            return False
-        return (
-            user.is_crm_admin
-            or row.responsible_id == user.pk
-            or row.created_by_id == user.pk
-            or not row.is_private
-            or user.pk in self.access.get(row.id, ())
+        """ONLYOFFICE's CanEdit, the read rule, over the row and the loaded access list."""
+        return OPPORTUNITY_READERS.allows_row(
+            self.user,
+            is_private=row.is_private,
+            owner_ids=[getattr(row, field) for field in OWNER_FIELDS],
+            access_user_ids=lambda: self.access.get(row.id, ()),
         )
 
     def shape(self, row) -> dict:
@@ -322,10 +324,6 @@ class RowBatch:
         employee = self.employee
         opportunity_id = row.id
         stage, stage_wire = self.stage(row)
-        closed = stage.stage_type != StageType.OPEN
-        days_in_stage = (self.now - row.stage_entered_at).days
-        limit = stage.days_before_warning
-        expected = row.expected_close_date
         weighted = (row.bid_value * row.success_probability / HUNDRED).quantize(CENT)
         is_private = row.is_private
         return {
@@ -352,12 +350,22 @@ class RowBatch:
             "contractMonths": row.contract_months,
             "stage": stage_wire,
             "stageChangedAt": format_datetime(row.stage_entered_at, zone),
-            "daysInStage": days_in_stage,
-            "isRotting": limit is not None and not closed and days_in_stage > limit,
-            "isOverdue": not closed and expected is not None and expected < self.now,
+            "daysInStage": opportunity_days_in_stage(row.stage_entered_at, self.now),
+            "isRotting": opportunity_is_rotting(
+                stage_type=stage.stage_type,
+                days_before_warning=stage.days_before_warning,
+                stage_entered_at=row.stage_entered_at,
+                now=self.now,
+            ),
+            "isOverdue": opportunity_is_overdue(
+                stage_type=stage.stage_type,
+                expected_close_date=row.expected_close_date,
+                now=self.now,
+                cutoff=self.overdue_cutoff,
+            ),
             "successProbability": row.success_probability,
             "actualCloseDate": format_datetime(row.actual_close_date, zone),
-            "expectedCloseDate": format_datetime(expected, zone),
+            "expectedCloseDate": format_datetime(row.expected_close_date, zone),
             "source": {"id": row.source_id, "title": row.source__title} if row.source_id else None,
             "status": {"id": row.status_id, "title": row.status__title} if row.status_id else None,
             "tags": sorted(self.tags.get(opportunity_id, ()), key=str.lower),
