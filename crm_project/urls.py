@@ -1,9 +1,21 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from accounts.views import admin_password_change
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page links: the static SVG icon (its hashed
+    name, looked up per request once the manifest exists)."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.svg")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view()),
     # Before the admin's own: the old password is checked under the sign-in limits.
     path("admin/password_change/", admin.site.admin_view(admin_password_change)),
     path("admin/", admin.site.urls),

@@ -129,7 +129,20 @@
         animation: 150,
         ghostClass: "card-ghost",
         chosenClass: "card-chosen",
+        // Near the board's left or right edge the board scrolls, so far stages can be reached
+        // (SortableJS's AutoScroll; the board's scroll snapping is off meanwhile, or it snaps
+        // each small step back).
+        scroll: true,
+        scrollSensitivity: 90,
+        scrollSpeed: 18,
+        bubbleScroll: true,
+        onStart: function () {
+          var scroller = list.closest(".board");
+          if (scroller) scroller.classList.add("is-dragging");
+        },
         onEnd: function (evt) {
+          var scroller = list.closest(".board");
+          if (scroller) scroller.classList.remove("is-dragging");
           if (evt.from === evt.to) return;
           moveCard(evt.item, evt.to, evt.from, evt.oldIndex);
         }
@@ -194,12 +207,92 @@
     });
   }
 
+  // More stages than fit: a shadow on the side that has more, and buttons saying which
+  // stages are shown ("Stages 1–5 of 9") that scroll by a column.
+  function updateScrollCue(scroller) {
+    var max = scroller.scrollWidth - scroller.clientWidth;
+    scroller.classList.toggle("has-more-left", scroller.scrollLeft > 1);
+    scroller.classList.toggle("has-more-right", scroller.scrollLeft < max - 1);
+    var nav = scroller.parentElement.querySelector(".board-scroll");
+    if (!nav) return;
+    nav.hidden = max <= 1;
+    var box = scroller.getBoundingClientRect();
+    var columns = scroller.querySelectorAll(".column");
+    var first = 0, last = 0;
+    columns.forEach(function (column, index) {
+      var rect = column.getBoundingClientRect();
+      if (rect.left >= box.left - 1 && rect.right <= box.right + 1) {
+        if (!first) first = index + 1;
+        last = index + 1;
+      }
+    });
+    nav.querySelector(".board-scroll-range").textContent = first
+      ? "Stages " + first + "\u2013" + last + " of " + columns.length
+      : columns.length + " stages";
+    nav.querySelector("[data-scroll='-1']").disabled = scroller.scrollLeft <= 1;
+    nav.querySelector("[data-scroll='1']").disabled = scroller.scrollLeft >= max - 1;
+  }
+
+  function scrollButton(direction, label, text) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button small subtle";
+    button.dataset.scroll = String(direction);
+    button.setAttribute("aria-label", label);
+    button.textContent = text;
+    return button;
+  }
+
+  function initScrollCue(root) {
+    (root || document).querySelectorAll(".board").forEach(function (scroller) {
+      if (scroller.dataset.scrollCueReady) return;
+      scroller.dataset.scrollCueReady = "1";
+      var summary = scroller.parentElement.querySelector(".board-summary");
+      if (summary) {
+        var nav = document.createElement("span");
+        nav.className = "board-scroll";
+        var range = document.createElement("span");
+        range.className = "board-scroll-range";
+        range.setAttribute("aria-live", "polite");
+        nav.append(
+          scrollButton(-1, "Show earlier stages", "\u2039"),
+          range,
+          scrollButton(1, "Show later stages", "\u203a")
+        );
+        nav.addEventListener("click", function (event) {
+          var button = event.target.closest("[data-scroll]");
+          if (!button) return;
+          var column = scroller.querySelector(".column");
+          var step = column ? column.getBoundingClientRect().width : 280;
+          scroller.scrollBy({ left: Number(button.dataset.scroll) * step, behavior: "smooth" });
+        });
+        summary.appendChild(nav);
+      }
+      var pending = false;
+      scroller.addEventListener("scroll", function () {
+        if (pending) return;
+        pending = true;
+        window.requestAnimationFrame(function () {
+          pending = false;
+          updateScrollCue(scroller);
+        });
+      }, { passive: true });
+      updateScrollCue(scroller);
+    });
+  }
+
+  window.addEventListener("resize", function () {
+    document.querySelectorAll(".board").forEach(updateScrollCue);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     initSortable(document);
+    initScrollCue(document);
   });
   document.addEventListener("htmx:after:swap", function () {
     dropDuplicates();
     initSortable(document);
+    initScrollCue(document);
   });
   document.addEventListener("htmx:after:settle", function () {
     initSortable(document);
