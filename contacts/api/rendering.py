@@ -15,7 +15,7 @@ from contacts.models import Contact, ContactCustomFieldValue, ContactUserObjectP
 from contacts.selectors import (
     contact_access_users,
     contact_can_edit,
-    contact_is_visible_in_memory,
+    contact_can_read,
     contact_list_visible_to,
     contact_with_access,
 )
@@ -202,9 +202,7 @@ def contact_shape(contact: Contact, ctx: RenderContext, *, persons: list | None 
         )
     else:
         company = contact.company
-        visible = company is not None and contact_is_visible_in_memory(
-            user=ctx.user, contact=company
-        )
+        visible = company is not None and contact_can_read(user=ctx.user, contact=company)
         shape.update(
             {
                 "firstName": contact.first_name,

@@ -31,7 +31,7 @@ from opportunities.models import (
     opportunity_is_rotting,
     overdue_cutoff,
 )
-from opportunities.selectors import OPPORTUNITY_READERS
+from opportunities.selectors import opportunity_can_edit
 
 # The fields of a row: the opportunity's own, then those of the rows it joins (one each).
 OPPORTUNITY_FIELDS = (
@@ -88,7 +88,6 @@ ROW_FIELDS = (
     "source__title",
     "status__title",
 )
-OWNER_FIELDS = tuple(f"{owner}_id" for owner in OPPORTUNITY_READERS.owners)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -311,12 +310,9 @@ class RowBatch:
     # -- the wrapper --------------------------------------------------------------------------
 
     def can_edit(self, row) -> bool:
-        """ONLYOFFICE's CanEdit, the read rule, over the row and the loaded access list."""
-        return OPPORTUNITY_READERS.allows_row(
-            self.user,
-            is_private=row.is_private,
-            owner_ids=[getattr(row, field) for field in OWNER_FIELDS],
-            access_user_ids=lambda: self.access.get(row.id, ()),
+        """`opportunity_can_edit` over the row and the loaded access list."""
+        return opportunity_can_edit(
+            user=self.user, opportunity=row, access_user_ids=lambda: self.access.get(row.id, ())
         )
 
     def shape(self, row) -> dict:
