@@ -4,7 +4,7 @@ from django import forms
 
 from accounts.selectors import user_list_active
 from contacts.models import Contact
-from contacts.selectors import contact_list_visible_to
+from contacts.selectors import contact_can_change_access, contact_list_visible_to
 from core.forms import VersionedForm
 from core.models import Currency
 
@@ -85,8 +85,7 @@ class ContactForm(VersionedForm):
         if contact is not None:
             companies = companies.exclude(pk=contact.pk)
             self.fields["kind"].disabled = True
-            can_share = user.is_crm_admin or contact.created_by_id == user.pk
-            if not can_share:
+            if not contact_can_change_access(user=user, contact=contact):
                 del self.fields["is_private"]
                 del self.fields["access_list"]
         self.fields["company"].queryset = companies.order_by("company_name")
