@@ -2,8 +2,6 @@
 `opportunity/bycontact/{id}`, `contact/{id}/opportunity/{id}` and `contact/filter` (its
 `withopportunity` view). They live with opportunities, which sit above contacts."""
 
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
@@ -11,15 +9,19 @@ from contacts.api.docs_serializers import contact_wrapper_doc
 from contacts.api.rendering import contact_render_queryset, contact_shape
 from contacts.api.views import ContactListView
 from contacts.models import Contact
-from contacts.selectors import contact_get_visible, contact_list_visible_to
+from contacts.selectors import contact_get_visible
 from crm_project.api.render_context import RenderContext
 from crm_project.api.views import OnlyOfficeAPIView
 from opportunities import services
 from opportunities.api import docs_serializers as docs
 from opportunities.api.rendering import OpportunityRenderer
 from opportunities.api.views import ID_PARAMETER, TAGS, OpportunityBaseView
-from opportunities.models import OpportunityMember
-from opportunities.selectors import opportunity_get_visible, opportunity_list_visible_to
+from opportunities.contact_link_selectors import (
+    contact_list_of_opportunity,
+    contact_list_with_visible_opportunity,
+    opportunity_list_by_contact,
+)
+from opportunities.selectors import opportunity_get_visible
 
 CONTACT_TAGS = ["contacts"]
 
@@ -38,11 +40,8 @@ class OpportunityContactsView(OpportunityBaseView):
     )
     def get(self, request, opportunityid, format=None):
         opportunity = self.opportunity()
-        member_ids = OpportunityMember.objects.filter(opportunity=opportunity).values("contact_id")
         contacts = contact_render_queryset(
-            contact_list_visible_to(user=request.user).filter(
-                Q(pk__in=member_ids) | Q(pk=opportunity.contact_id)
-            ),
+            contact_list_of_opportunity(user=request.user, opportunity=opportunity),
             user=request.user,
         )
         ctx = RenderContext(request)
@@ -115,11 +114,7 @@ class OpportunityByContactView(OpportunityBaseView):
     )
     def get(self, request, contactid, format=None):
         contact_id = self.params().integer("contactid")
-        if not contact_list_visible_to(user=request.user).filter(pk=contact_id).exists():
-            return Response([])
-        member = OpportunityMember.objects.filter(contact_id=contact_id).values("opportunity_id")
-        matches = self.visible().filter(Q(contact_id=contact_id) | Q(pk__in=member))
-        rows = matches.order_by(Lower("title"), "id")
+        rows = opportunity_list_by_contact(user=request.user, contact_id=contact_id)
         return Response(self.renderer().shapes(rows))
 
 
@@ -183,13 +178,4 @@ class ContactFilterView(ContactListView):
     """`contact/filter`, whose `withopportunity` view reads the opportunities."""
 
     def with_opportunity(self, contacts):
-        # only opportunities the caller may see: a link to a hidden one does not exist
-        visible = opportunity_list_visible_to(user=self.request.user)
-        return contacts.filter(
-            Exists(
-                OpportunityMember.objects.filter(
-                    contact=OuterRef("pk"), opportunity__in=visible.values("pk")
-                )
-            )
-            | Exists(visible.filter(contact=OuterRef("pk")))
-        )
+        return contact_list_with_visible_opportunity(contacts, user=self.request.user)

@@ -6,14 +6,10 @@ read is a 404 everywhere and never appears in a list or a batch."""
 
 from functools import partial
 
-from django.db.models import Q
-from django.db.models.functions import Lower
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from contacts.selectors import contact_list_visible_to
 from core.errors import AccessDenied, InvalidInput
-from core.selectors import text_search_q
 from crm_project.api.binding import positive_id
 from crm_project.api.views import OnlyOfficeAPIView
 from opportunities import services
@@ -25,9 +21,10 @@ from opportunities.api.inputs import (
     opportunity_create_arguments,
 )
 from opportunities.api.rendering import OpportunityRenderer
+from opportunities.contact_link_selectors import opportunity_list_by_prefix
 from opportunities.counts_cache import opportunity_counts_by_stage_cached
 from opportunities.errors import OpportunityNotFound, StageNotFound
-from opportunities.models import Opportunity, OpportunityMember, StageType
+from opportunities.models import Opportunity, StageType
 from opportunities.selectors import (
     opportunity_can_edit,
     opportunity_get_visible,
@@ -359,9 +356,6 @@ class OpportunityFilterAccessView(OpportunityBaseView):
         return self.set_access_many(list(self.filterset().qs))
 
 
-BYPREFIX_LIMIT = 30
-
-
 class OpportunityByPrefixView(OpportunityBaseView):
     """`opportunity/byprefix` (hidden in ONLYOFFICE's docs; used by its autocomplete)."""
 
@@ -384,28 +378,12 @@ class OpportunityByPrefixView(OpportunityBaseView):
         prefix = params.string("prefix")
         if prefix is None:
             raise InvalidInput("prefix is required.", field="prefix")
-        contact_id = params.integer("contactID") or 0
-        internal = bool(params.boolean("internalSearch"))
-        visible = self.visible()
-        if contact_id > 0:
-            # a contact hidden from the caller is an unknown one: linked to nothing
-            contact = contact_list_visible_to(user=request.user).filter(pk=contact_id).values("pk")
-            member = OpportunityMember.objects.filter(contact_id__in=contact).values(
-                "opportunity_id"
-            )
-            linked = Q(contact_id__in=contact) | Q(pk__in=member)
-        order = (Lower("title"), "id")
-        if contact_id > 0 and internal:
-            rows = [
-                o
-                for o in visible.filter(linked).order_by(*order).only("pk", "title")
-                if prefix in o.title  # ONLYOFFICE's ordinal (case-sensitive) Contains
-            ]
-        else:
-            matches = visible.filter(text_search_q(prefix, ["title"]))
-            if contact_id > 0:
-                matches = matches.exclude(linked)
-            rows = matches.order_by(*order)[:BYPREFIX_LIMIT]
+        rows = opportunity_list_by_prefix(
+            user=request.user,
+            prefix=prefix,
+            contact_id=params.integer("contactID") or 0,
+            internal=bool(params.boolean("internalSearch")),
+        )
         return Response(self.renderer().shapes(rows))
 
 
