@@ -2,19 +2,17 @@
 
 Views declare only their payload (`@extend_schema(responses=PayloadSerializer)`); the
 postprocessing hook here wraps every success response in the envelope the renderer adds, gives
-every POST its 201, and adds the error envelope to each operation. The authentication
-extensions describe the token (`Authorization: <token>` or `Bearer <token>`), Basic and session
-schemes. Shared documentation serializers for the nested shapes every resource embeds
-(Employee, CurrencyInfo: render_context.py; CustomFieldBase: custom_field_shape.py) live here too.
+every POST its 201, and adds the error envelope to each operation (the authentication schemes
+are described beside the authenticators: accounts/api/auth_schemes.py). Shared documentation
+serializers for the nested shapes every resource embeds (Employee, CurrencyInfo:
+render_context.py; CustomFieldBase: custom_field_shape.py) live here too.
 
 This module is loaded by drf-spectacular through the PREPROCESSING_HOOKS setting, before any
-view is inspected, which also registers the authentication extensions."""
+view is inspected."""
 
 import copy
 import re
 
-from drf_spectacular.authentication import BasicScheme, SessionScheme
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import serializers
 
 from core.models import FieldType
@@ -191,32 +189,3 @@ def wrap_envelopes(result, generator, request, public):
                 declared = responses.setdefault(code, _error_response(code))
                 declared.setdefault("content", _error_response(code)["content"])
     return result
-
-
-# -- authentication schemes ------------------------------------------------------------------
-
-
-class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "accounts.api.authentication.TokenAuthentication"
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": (
-                "The token from POST /api/2.0/authentication, sent as `Authorization: <token>` "
-                "or `Authorization: Bearer <token>`."
-            ),
-        }
-
-
-class PipelineBasicScheme(BasicScheme):
-    target_class = "accounts.api.authentication.BasicAuthentication"
-    name = "basicAuth"
-
-
-class PipelineSessionScheme(SessionScheme):
-    target_class = "accounts.api.authentication.SessionAuthentication"
-    name = "cookieAuth"
