@@ -3,11 +3,8 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from accounts.api.serializers import (
-    EmployeeCreateSerializer,
-    EmployeeFullSerializer,
-    person_shape,
-)
+from accounts.api.docs_serializers import EmployeeCreateSerializer, EmployeeFullSerializer
+from accounts.api.rendering import person_shape
 from accounts.selectors import (
     EmployeeActivationStatus,
     EmployeeStatus,

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from accounts.api.serializers import EmployeeFullSerializer
+from accounts.api.docs_serializers import EmployeeFullSerializer
 from accounts.models import User
 from crm_project.api.dates import format_datetime
 from tests.factories import UserFactory

@@ -3,7 +3,7 @@ paged with startIndex/count and `total`, never a `nextIndex`."""
 
 import pytest
 
-from accounts.api.serializers import EmployeeFullSerializer
+from accounts.api.docs_serializers import EmployeeFullSerializer
 from accounts.services import user_set_active
 from tests.factories import UserFactory
 
