@@ -7,6 +7,8 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from django.db import connection
+
 
 class BulkWriter:
     """COPY on PostgreSQL, executemany on SQLite, through the raw DB-API connection."""
@@ -49,8 +51,6 @@ def _sqlite_value(value):
 
 def analyze() -> None:
     """Fresh planner statistics and visibility map (PostgreSQL), as a live database has."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("VACUUM ANALYZE")

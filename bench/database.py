@@ -11,6 +11,9 @@ import socket
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import django
+from django.conf import settings  # lazy: read only after configure_django
+
 BENCH_DIR = Path(__file__).resolve().parent
 DATA_DIR = BENCH_DIR / "data"
 DEFAULT_PG_NAME = "pipeline_bench"
@@ -103,9 +106,6 @@ def configure_django(
         os.environ["CACHE_KEY_PREFIX"] = key_prefix
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_project.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-    from django.conf import settings
-
     django.setup()
     settings.DEBUG = False
     # one connection for the whole in-process run, as a server process keeps

@@ -9,6 +9,8 @@ import platform
 import statistics
 from pathlib import Path
 
+import django
+
 GROWTH_SCENARIOS = ("filter_50", "board")
 TARGETS = {
     # name: (metric, limit, what)
@@ -133,12 +135,7 @@ def machine_info() -> dict:
         "platform": platform.platform(),
         "python": platform.python_version(),
     }
-    try:
-        import django
-
-        info["django"] = django.get_version()
-    except Exception:  # pragma: no cover
-        pass
+    info["django"] = django.get_version()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
