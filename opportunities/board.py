@@ -17,6 +17,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from contacts.models import Contact
+from contacts.selectors import contact_search
 from core.models import Currency
 from core.selectors import currency_base, currency_rates_to_base
 from opportunities.counts_cache import counts_cached
@@ -33,6 +35,8 @@ from opportunities.selectors import (
 from opportunities.templatetags.pipeline import initials
 
 CARDS_PER_COLUMN = 25
+# The contact filter offers the first matches of what is typed; typing more narrows them.
+CONTACT_MATCHES = 20
 CENTS = Decimal("0.01")
 
 
@@ -249,3 +253,12 @@ def board_columns_totals(
         board_queryset(user=user, filters=filters).filter(stage__in=stages), base=base
     )
     return [(stage, totals.get(stage.pk, ColumnTotals()), base) for stage in stages]
+
+
+def board_contact_matches(*, user, text: str) -> list[Contact]:
+    """The contact filter's choices: the first contacts `user` may read matching `text`."""
+    return list(
+        contact_search(user=user, text=text)
+        .order_by("company_name", "last_name", "first_name", "id")
+        .only("is_company", "company_name", "first_name", "last_name")[:CONTACT_MATCHES]
+    )

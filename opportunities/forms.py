@@ -1,23 +1,26 @@
 """Forms of the opportunity pages. They parse and validate what the user typed; the services
 do every write and have the last word (their InvalidInput errors land on the right field)."""
 
-from datetime import datetime, time
-
 from django import forms
 from django.db.models import Q
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 
 from accounts.selectors import user_list_active
 from contacts.selectors import contact_list_visible_to
-from core.errors import InvalidInput
 from core.forms import VersionedForm
 from core.models import Currency, CustomFieldDefinition, EntityType, FieldType
 from core.selectors import currency_base
-from crm_project.api.dates import ensure_storable
-from opportunities.board import BoardFilters
+from opportunities.form_fields import (
+    ContactChoiceField,
+    ContactMultipleChoiceField,
+    DateInput,
+    StorableDateField,
+    UserChoiceField,
+    UserMultipleChoiceField,
+    custom_form_field,
+    date_to_datetime,
+    split_tags,
+)
 from opportunities.models import (
     BID_TYPE_LABELS,
     BidType,
@@ -31,208 +34,6 @@ from opportunities.selectors import (
     opportunity_list_tags,
     stage_list,
 )
-
-CONTACT_CHOICES_LIMIT = 300
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_choice_label()  # guests are offered, marked "(guest)"
-
-
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_choice_label()
-
-
-class PlainSelect(forms.Select):
-    """A <select> written out in Python: the filters above the board render 300 contacts and
-    every user, and Django's Select renders a template per option (an eighth of the board's
-    time). Same markup as Select (attributes and values escaped); option groups are left to
-    Django."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        if any(group_name for group_name, _, _ in context["optgroups"]):
-            return super().render(name, value, attrs, renderer)
-        options = "".join(
-            # attrs is {} or {"selected": True} for all but custom option attributes
-            f'\n  <option value="{conditional_escape(option["value"])}"'
-            f"{flatatt(option['attrs']) if option['attrs'] else ''}>"
-            f"{conditional_escape(option['label'])}</option>"
-            for _, group, _ in context["optgroups"]
-            for option in group
-        )
-        return format_html(
-            '<select name="{}"{}>{}\n</select>',
-            context["name"],
-            flatatt(context["attrs"]),
-            mark_safe(options),  # every value and label escaped above
-        )
-
-
-class ContactChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.display_name
-
-
-class ContactMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.display_name
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def date_to_datetime(value):
-    """A calendar date as the start of that day in the current time zone."""
-    if value is None:
-        return None
-    return timezone.make_aware(datetime.combine(value, time.min))
-
-
-class StorableDateField(forms.DateField):
-    """A date whose start of day can be stored and read back (`ensure_storable`): 0001-01-01
-    east of UTC is year 0 in UTC, a form error rather than a failed save (and a year-1 date
-    would read back as "no date")."""
-
-    def validate(self, value):
-        super().validate(value)
-        if value is None:
-            return
-        try:
-            ensure_storable(date_to_datetime(value), field=self.label or "date")
-        except InvalidInput as exc:
-            raise forms.ValidationError(
-                "This date cannot be stored: choose one between the years 2 and 9999.",
-                code="out_of_range",
-            ) from exc
-
-
-def split_tags(text: str) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
-
-# -- filters ---------------------------------------------------------------------------------
-
-
-class BoardFilterForm(forms.Form):
-    """The filters above the board and the list. Values live in the query string, so a
-    filtered board can be bookmarked and shared; a value that no longer fits is ignored."""
-
-    q = forms.CharField(
-        label="Search",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Title, description, contact…"}
-        ),
-    )
-    responsible = forms.ChoiceField(label="Responsible", required=False, widget=PlainSelect)
-    contact = ContactChoiceField(
-        label="Contact",
-        required=False,
-        queryset=None,
-        empty_label="Any contact",
-        widget=PlainSelect,
-    )
-    tag = forms.ModelChoiceField(
-        label="Tag", required=False, queryset=None, empty_label="Any tag", widget=PlainSelect
-    )
-    private = forms.BooleanField(label="Private only", required=False)
-    attention = forms.BooleanField(label="Needs attention", required=False)
-
-    def __init__(self, data=None, *, user, **kwargs):
-        super().__init__(data, **kwargs)
-        self.user = user
-        users = list(user_list_active())
-        self.users_by_id = {str(u.pk): u for u in users}
-        self.fields["responsible"].choices = [
-            ("", "Anyone"),
-            ("me", "Me"),
-            *[(str(u.pk), u.get_choice_label()) for u in users],
-        ]
-        contacts = contact_list_visible_to(user=user)
-        self.fields["contact"].queryset = contacts
-        self.fields["tag"].queryset = opportunity_list_tags()
-        # Long contact lists: render the first ones and the chosen one, validate against all.
-        selected = (data or {}).get("contact") if data else None
-        shown = contacts.order_by("company_name", "last_name", "first_name", "id").only(
-            "is_company", "company_name", "first_name", "last_name"
-        )
-        shown = list(shown[:CONTACT_CHOICES_LIMIT])
-        if selected and str(selected).isdigit() and all(str(c.pk) != selected for c in shown):
-            shown += list(contacts.filter(pk=selected))
-        self.fields["contact"].widget.choices = [
-            ("", "Any contact"),
-            *[(c.pk, c.display_name) for c in shown],
-        ]
-
-    def to_filters(self) -> BoardFilters:
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        responsible_value = data.get("responsible") or ""
-        if responsible_value == "me":
-            responsible = self.user
-        else:
-            responsible = self.users_by_id.get(responsible_value)
-        return BoardFilters(
-            text=(data.get("q") or "").strip(),
-            responsible=responsible,
-            contact=data.get("contact"),
-            tag=data.get("tag"),
-            private_only=bool(data.get("private")),
-            needs_attention=bool(data.get("attention")),
-        )
-
-
-class StageMoveForm(forms.Form):
-    stage = forms.ModelChoiceField(label="Stage", queryset=None, empty_label=None)
-
-    def __init__(self, *args, stages=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["stage"].queryset = stages if stages is not None else stage_list()
-
-
-# -- create and edit -------------------------------------------------------------------------
-
-
-def custom_form_field(definition: CustomFieldDefinition) -> forms.Field | None:
-    """The form field for a custom field definition; headings hold no value."""
-    from core.custom_fields import parse_mask
-
-    kind = definition.field_type
-    label = definition.label
-    if kind == FieldType.HEADING:
-        return None
-    if kind == FieldType.TEXT_FIELD:
-        try:
-            mask = parse_mask(kind, definition.mask)
-        except InvalidInput:
-            mask = None
-        size = mask.get("size") if isinstance(mask, dict) else None
-        return forms.CharField(label=label, required=False, max_length=size)
-    if kind == FieldType.TEXT_AREA:
-        return forms.CharField(
-            label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
-        )
-    if kind == FieldType.SELECT_BOX:
-        try:
-            options = parse_mask(kind, definition.mask)
-        except InvalidInput:
-            options = []
-        return forms.ChoiceField(
-            label=label, required=False, choices=[("", "—"), *[(o, o) for o in options]]
-        )
-    if kind == FieldType.CHECK_BOX:
-        return forms.BooleanField(label=label, required=False)
-    if kind == FieldType.DATE:
-        return forms.DateField(label=label, required=False, widget=DateInput())
-    return None
 
 
 class OpportunityForm(VersionedForm):

@@ -5,6 +5,7 @@ from opportunities import views
 urlpatterns = [
     path("", views.board, name="board"),
     path("board/columns/<int:stage_id>/", views.board_column, name="board_column"),
+    path("board/contacts/", views.board_contact_options, name="board_contact_options"),
     path("opportunities/", views.opportunity_list, name="opportunity_list"),
     path("opportunities/new/", views.opportunity_new, name="opportunity_create"),
     path("opportunities/<int:pk>/", views.opportunity_detail, name="opportunity_detail"),

@@ -25,16 +25,13 @@ from opportunities.board import (
     board_build,
     board_column_page,
     board_columns_totals,
+    board_contact_matches,
     board_prepare_cards,
     board_queryset,
 )
+from opportunities.board_forms import BoardFilterForm, StageMoveForm
 from opportunities.errors import OpportunityChanged, ResponsibleChangeDenied
-from opportunities.forms import (
-    BoardFilterForm,
-    OpportunityForm,
-    SharingForm,
-    StageMoveForm,
-)
+from opportunities.forms import OpportunityForm, SharingForm
 from opportunities.selectors import (
     opportunity_access_users,
     opportunity_can_change_access,
@@ -135,6 +132,15 @@ def board_column(request: HttpRequest, stage_id: int) -> HttpResponse:
         "per_column": CARDS_PER_COLUMN,
     }
     return render(request, "opportunities/_column_more.html", context)
+
+
+@login_required
+@require_GET
+def board_contact_options(request: HttpRequest) -> HttpResponse:
+    """The contact filter's choices for what is typed (`contact_search`), as list items."""
+    text = request.GET.get("contact_search", "").strip()[:200]
+    contacts = board_contact_matches(user=request.user, text=text)
+    return render(request, "opportunities/_contact_options.html", {"contacts": contacts})
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -166,12 +166,22 @@ def test_board_search_still_matches_a_visible_contact(signed_in, deal):
     assert deal.pk in card_ids(html)
 
 
-def test_board_filter_offers_no_hidden_contact(signed_in, deal, hidden_person, hidden_company):
-    html = signed_in.get("/").content.decode()
+def contact_filter_choices(client, text: str) -> set[str]:
+    html = client.get("/board/contacts/", {"contact_search": text}).content.decode()
+    return set(re.findall(r'data-contact-id="(\d+)"', html))
 
-    options = option_values(html, "contact")
-    assert str(hidden_person.pk) not in options
-    assert str(hidden_company.pk) not in options
+
+@pytest.mark.parametrize("text", ["", "zorro", HIDDEN_PERSON, HIDDEN_COMPANY, "secretcorp.example"])
+def test_board_filter_offers_no_hidden_contact(
+    signed_in, other_client, deal, hidden_person, hidden_company, text
+):
+    hidden = {str(hidden_person.pk), str(hidden_company.pk)}
+    assert not contact_filter_choices(signed_in, text) & hidden
+    # the same search offers them to the one who may see them
+    assert contact_filter_choices(other_client, text) & hidden
+    # without JavaScript the typed text comes with the board and it lists the same matches
+    html = signed_in.get("/", {"contact_search": text or "a"}).content.decode()
+    assert not set(re.findall(r'data-contact-id="(\d+)"', html)) & hidden
 
 
 def test_board_filter_by_a_hidden_contact_is_an_unknown_contact(signed_in, deal, hidden_person):
