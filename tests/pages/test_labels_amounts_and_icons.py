@@ -87,10 +87,12 @@ def test_private_deal_shows_svg_lock_when_no_emoji_font(signed_in, private_oppor
     assert "<svg" in lock and "Private" in lock
 
 
-def test_stage_titles_have_tooltips_when_truncated(signed_in):
+def test_stage_and_owner_names_have_tooltips_when_truncated(signed_in, monthly):
     html = signed_in.get("/").content.decode()
     title = "Application of initial fit criteria"
     assert f'title="{title}">{title}</h2>' in html
+    name = monthly.responsible.get_display_name()
+    assert f'<span class="card-owner" title="Responsible: {name}">' in html
 
 
 def test_favicon_answers_when_browser_asks_for_it(client, signed_in):
