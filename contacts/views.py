@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from contacts.errors import ContactChanged
 from contacts.forms import ContactForm, ContactSearchForm
 from contacts.selectors import (
-    contact_can_edit,
+    contact_get_editable,
     contact_get_visible,
     contact_search,
     contact_with_company_shown,
@@ -22,18 +22,11 @@ from contacts.services import (
     contact_delete,
     contact_update,
 )
-from core.errors import AccessDenied, InvalidInput
+from core.errors import InvalidInput
 from core.forms import add_service_error
 from core.views import domain_errors_as_http
 
 PAGE_SIZE = 25
-
-
-def _get_editable(request: HttpRequest, pk: int, doing: str):
-    contact = contact_get_visible(user=request.user, contact_id=pk)
-    if not contact_can_edit(user=request.user, contact=contact):
-        raise AccessDenied(f"You may see this contact but not {doing} it.")
-    return contact
 
 
 @login_required
@@ -99,7 +92,7 @@ def _edit_conflict(request: HttpRequest, pk: int, form: ContactForm) -> HttpResp
 @require_http_methods(["GET", "POST"])
 @domain_errors_as_http
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _get_editable(request, pk, "change")
+    contact = contact_get_editable(user=request.user, contact_id=pk)
     form = ContactForm(request.POST or None, user=request.user, contact=contact)
     if request.method == "POST" and not form.is_valid():
         if form.posted_version not in (None, contact.version):
@@ -126,7 +119,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @domain_errors_as_http
 def contact_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _get_editable(request, pk, "delete")
+    contact = contact_get_editable(user=request.user, contact_id=pk)
     if request.method == "POST":
         contact_delete(contact=contact, deleted_by=request.user)
         messages.success(request, f"Contact “{contact.display_name}” deleted.")

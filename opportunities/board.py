@@ -1,14 +1,5 @@
-"""The Kanban board: columns with their totals in the base currency and their first cards.
-
-Every number comes from SQL over exactly the opportunities the user may see and the active
-filters: one aggregate query for all the column totals, one query for all the first cards. The
-cost of a board is a constant number of queries, whatever the size of the pipeline.
-
-The totals aggregate reads every visible row (about 40 ms at 100000 opportunities, the one part
-of the board that grows with the table). Its rows are cached with the filter counts
-(`opportunities.counts_cache`: keyed by the user and every filter, dropped when a service that
-changes them commits; only in a cache shared by every process).
-"""
+"""The Kanban board: columns with their totals in the base currency and their first cards, in a
+constant number of queries (the totals cached with the filter counts: docs/performance.md)."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal

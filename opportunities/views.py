@@ -1,8 +1,8 @@
 """Pages of the pipeline: the board, the list, and create / detail / edit / delete / sharing.
 
-Views are thin: parse with a form, read through the selectors (visibility first, so a stranger
-gets 404), write through one service, render. Domain errors become form errors, messages, 403
-or 404 here and nowhere else."""
+Views are thin: parse with a form, read through the selectors' access functions (visibility
+first, so a stranger gets 404), write through one service, render. A view turns the domain errors
+it can show into form errors or messages; `domain_errors_as_http` maps the rest (404, 403, 400)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,6 +37,7 @@ from opportunities.selectors import (
     opportunity_can_change_access,
     opportunity_can_edit,
     opportunity_card_related,
+    opportunity_get_editable,
     opportunity_get_visible,
     opportunity_list_visible_to,
     opportunity_stage_history,
@@ -321,13 +322,6 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _get_editable(request: HttpRequest, pk: int):
-    opportunity = opportunity_get_visible(user=request.user, opportunity_id=pk)
-    if not opportunity_can_edit(user=request.user, opportunity=opportunity):
-        raise AccessDenied("You may see this opportunity but not change it.")
-    return opportunity
-
-
 CONFLICT_MESSAGE = (
     "Someone else saved this opportunity after you opened it, so nothing was saved. The form "
     "now shows what is stored, with your changes kept on top: check them and save again."
@@ -343,7 +337,7 @@ def _conflict_response(request, template: str, context: dict) -> HttpResponse:
 def _edit_conflict(request: HttpRequest, pk: int, form: OpportunityForm) -> HttpResponse:
     """The edit form shown again over the opportunity as it is now: its values, the user's
     changes on top, the new version, and what changed since the form was read."""
-    current = _get_editable(request, pk)
+    current = opportunity_get_editable(user=request.user, opportunity_id=pk)
     now = OpportunityForm.initial_from(current, user=request.user)
     kept = form.user_changes()
     changes = form.changes_since_read(now, kept=kept)
@@ -365,7 +359,7 @@ def _edit_conflict(request: HttpRequest, pk: int, form: OpportunityForm) -> Http
 @require_http_methods(["GET", "POST"])
 @domain_errors_as_http
 def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = _get_editable(request, pk)
+    opportunity = opportunity_get_editable(user=request.user, opportunity_id=pk)
     form = OpportunityForm(request.POST or None, user=request.user, opportunity=opportunity)
     if request.method == "POST" and not form.is_valid():
         if form.posted_version not in (None, opportunity.version):
@@ -400,7 +394,7 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @domain_errors_as_http
 def opportunity_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = _get_editable(request, pk)
+    opportunity = opportunity_get_editable(user=request.user, opportunity_id=pk)
     if request.method == "POST":
         opportunity_delete(opportunity=opportunity, deleted_by=request.user)
         messages.success(request, f"Opportunity “{opportunity.title}” deleted.")
