@@ -19,6 +19,7 @@
     showOptions(box, false);
     if (value.value === id) return;
     value.value = id;
+    value.dataset.label = label;
     value.dispatchEvent(new Event("change", { bubbles: true })); // the form's htmx trigger
   }
 
@@ -28,6 +29,16 @@
 
   function initContactFilter(box) {
     var list = optionsOf(box);
+    var filter = box.closest("[data-contact-filter]");
+    var value = filter.querySelector("[data-contact-value]");
+    value.dataset.label = value.value ? box.value : "";
+    // Leaving the box without choosing: it shows the contact the board is filtered by again.
+    filter.addEventListener("focusout", function (event) {
+      if (filter.contains(event.relatedTarget)) return;
+      // (no relatedTarget: a click where nothing takes focus, maybe an option in Safari)
+      if (event.relatedTarget) showOptions(box, false);
+      if (value.value) box.value = value.dataset.label;
+    });
     // Typing here searches contacts, it is not a filter change: the form must not hear it.
     box.addEventListener("input", function (event) {
       event.stopPropagation();
@@ -73,7 +84,7 @@
       showOptions(box, document.activeElement === box || list.contains(document.activeElement));
     });
     document.addEventListener("click", function (event) {
-      if (!box.closest("[data-contact-filter]").contains(event.target)) showOptions(box, false);
+      if (!filter.contains(event.target)) showOptions(box, false);
     });
   }
 

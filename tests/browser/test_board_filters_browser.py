@@ -135,6 +135,12 @@ def test_contact_filter_lists_matches_and_keeps_the_choice_in_the_url(
     assert "contact_search" not in page.url
     assert page.get_by_role("listbox", name="Matching contacts").is_hidden()
 
+    # leaving the box after typing without choosing shows the chosen contact again
+    page.get_by_role("combobox", name="Contact").fill("be")
+    page.get_by_role("heading", name="Pipeline").click()
+    assert page.get_by_role("combobox", name="Contact").input_value() == "Acme Corp"
+    assert re.search(rf"contact={deals['acme'].pk}", page.url)
+
     # the URL is a bookmark: the box shows the chosen contact again
     page.goto(page.url)
     assert page.get_by_role("combobox", name="Contact").input_value() == "Acme Corp"
