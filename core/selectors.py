@@ -11,6 +11,14 @@ def currency_base() -> Currency:
     return Currency.objects.get(is_basic=True)
 
 
+def currency_get(*, abbreviation: str) -> Currency:
+    """The currency by ISO code, in any case; NotFound when there is none."""
+    currency = Currency.objects.filter(pk=abbreviation.upper()).first()
+    if currency is None:
+        raise NotFound("Currency not found")
+    return currency
+
+
 def currency_rates_to_base(base: Currency | None = None) -> dict[str, Decimal]:
     """Units of the base currency per unit of each currency that has a stored rate.
 

@@ -25,7 +25,7 @@ from contacts.selectors import (
     contact_with_access,
 )
 from core.errors import InvalidInput, NotFound
-from core.models import Currency
+from core.selectors import currency_get
 from crm_project.api.render_context import RenderContext
 from crm_project.api.views import OnlyOfficeAPIView
 
@@ -113,10 +113,10 @@ class ContactWriteMixin:
     def _currency(code: str | None):
         if not code:
             return None
-        currency = Currency.objects.filter(pk=code.strip().upper()).first()
-        if currency is None:
-            raise InvalidInput(f"Unknown currency '{code}'.", field="currency")
-        return currency
+        try:
+            return currency_get(abbreviation=code.strip())
+        except NotFound as exc:  # a parameter naming no currency is a 400
+            raise InvalidInput(f"Unknown currency '{code}'.", field="currency") from exc
 
     def company_param(self):
         """`companyId`: 0 or empty means no company; an id that is unknown or hidden from the

@@ -4,8 +4,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from core.errors import NotFound
 from core.models import Currency, ExchangeRate
+from core.selectors import currency_get
 from crm_project.api.render_context import RenderContext
 from crm_project.api.schema import CurrencyInfoSerializer
 from crm_project.api.views import OnlyOfficeAPIView
@@ -58,9 +58,7 @@ class CurrencyView(OnlyOfficeAPIView):
         tags=["settings"],
     )
     def get(self, request, abbreviation, *args, **kwargs):
-        currency = Currency.objects.filter(pk=abbreviation.upper()).first()
-        if currency is None:
-            raise NotFound("Currency not found")
+        currency = currency_get(abbreviation=abbreviation)
         return Response(RenderContext(request).currency(currency))
 
 

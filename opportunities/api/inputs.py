@@ -4,10 +4,12 @@ Each helper names the wire parameter in its 400 (the API layer speaks wire names
 caller may not read is refused like an unknown one."""
 
 from accounts.models import User
+from accounts.selectors import users_by_uuids
 from contacts.models import Contact
 from contacts.selectors import contact_list_visible_to
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.models import Currency
+from core.selectors import currency_get
 from opportunities.errors import StageNotFound
 from opportunities.models import BidType, LeadSource, OpportunityStatus, Stage
 from opportunities.selectors import stage_get
@@ -16,10 +18,11 @@ from opportunities.selectors import stage_get
 def users_from_guids(guids, field: str) -> list[User]:
     """Active users by GUID, in the order given; an unknown one is a 400 naming the field."""
     wanted = list(dict.fromkeys(guids or []))
-    users = {user.uuid: user for user in User.objects.filter(uuid__in=wanted, is_active=True)}
-    missing = [guid for guid in wanted if guid not in users]
+    found, missing = users_by_uuids(wanted)
     if missing:
-        raise InvalidInput(f"Unknown user in {field}: {missing[0]}.", field=field)
+        first = next(guid for guid in wanted if str(guid).lower() in missing)
+        raise InvalidInput(f"Unknown user in {field}: {first}.", field=field)
+    users = {user.uuid: user for user in found}
     return [users[guid] for guid in wanted]
 
 
@@ -56,10 +59,10 @@ def currency_from_code(abbreviation: str | None, field: str) -> Currency | None:
     code = (abbreviation or "").strip().upper()
     if not code:
         return None
-    currency = Currency.objects.filter(pk=code).first()
-    if currency is None:
-        raise InvalidInput(f"Unknown currency '{code}'.", field=field)
-    return currency
+    try:
+        return currency_get(abbreviation=code)
+    except NotFound as exc:  # a parameter naming no currency is a 400
+        raise InvalidInput(f"Unknown currency '{code}'.", field=field) from exc
 
 
 def stage_from_id(stage_id: int | None, field: str) -> Stage | None:
