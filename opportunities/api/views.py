@@ -9,7 +9,7 @@ from functools import partial
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from core.errors import AccessDenied, InvalidInput
+from core.errors import InvalidInput
 from crm_project.api.binding import positive_id
 from crm_project.api.views import OnlyOfficeAPIView
 from opportunities import services
@@ -26,7 +26,6 @@ from opportunities.counts_cache import opportunity_counts_by_stage_cached
 from opportunities.errors import OpportunityNotFound, StageNotFound
 from opportunities.models import Opportunity, StageType
 from opportunities.selectors import (
-    opportunity_can_edit,
     opportunity_get_visible,
     opportunity_list_visible_to,
     stage_get,
@@ -280,19 +279,13 @@ class OpportunityStageView(OpportunityBaseView):
         try:
             stage = stage_get(stage_id=stage_id)
         except StageNotFound:
-            # an opportunity the caller may not edit answers 404 before a missing stage
-            opportunity = opportunity_get_visible(user=request.user, opportunity_id=opportunity_id)
-            if not opportunity_can_edit(user=request.user, opportunity=opportunity):
-                raise OpportunityNotFound() from None
+            # a hidden opportunity answers 404 before a missing stage
+            opportunity_get_visible(user=request.user, opportunity_id=opportunity_id)
             raise
-        try:
-            # the service locks the row, checking visibility in the same query (404), then
-            # the edit right
-            services.opportunity_move_to_stage(
-                opportunity=Opportunity(pk=opportunity_id), stage=stage, moved_by=request.user
-            )
-        except AccessDenied as exc:  # read-only here is a 404, as ONLYOFFICE answers
-            raise OpportunityNotFound() from exc
+        # the service locks the row, checking visibility (who may read edits) in that query
+        services.opportunity_move_to_stage(
+            opportunity=Opportunity(pk=opportunity_id), stage=stage, moved_by=request.user
+        )
         return self.render_one(opportunity_id)
 
 
