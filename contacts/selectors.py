@@ -66,8 +66,6 @@ def contact_can_read(*, user, contact: Contact) -> bool:
 
 # Edit and delete follow read (ONLYOFFICE's CanEdit for contacts).
 contact_can_edit = contact_can_read
-# The name the company's visibility in the contact wrapper uses.
-contact_is_visible_in_memory = contact_can_read
 
 
 def contact_can_change_access(*, user, contact: Contact) -> bool:

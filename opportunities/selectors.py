@@ -5,10 +5,8 @@ surface uses it."""
 from decimal import Decimal
 
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
@@ -61,22 +59,6 @@ OPPORTUNITY_SHARERS = AccessRule(may_use=user_has_crm_access, owners=("created_b
 def opportunity_list_visible_to(*, user) -> QuerySet[Opportunity]:
     """Every opportunity `user` may read, as one SQL condition (`OPPORTUNITY_READERS`)."""
     return OPPORTUNITY_READERS.filter(Opportunity.objects.all(), user)
-
-
-def opportunity_visible_q(*, user) -> Q:
-    """`OPPORTUNITY_READERS` as one SQL condition over Opportunity."""
-    return OPPORTUNITY_READERS.q(user)
-
-
-# Edit follows read: the same condition.
-opportunity_editable_q = opportunity_visible_q
-
-
-def opportunity_rights_annotations(*, user) -> dict:
-    """`queryset.annotate(**this)`: `can_edit` per row, computed in the same query."""
-    return {
-        "can_edit": ExpressionWrapper(opportunity_editable_q(user=user), BooleanField()),
-    }
 
 
 def opportunity_get_visible(*, user, opportunity_id: int) -> Opportunity:
