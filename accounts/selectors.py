@@ -6,6 +6,7 @@ from django.db.models import F, IntegerChoices, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 
 from accounts.models import User
+from core.errors import NotFound
 from core.selectors import text_search_q
 
 
@@ -13,8 +14,12 @@ def user_list_active() -> QuerySet[User]:
     return User.objects.filter(is_active=True)
 
 
-def user_get_by_uuid(user_uuid: UUID | str) -> User | None:
-    return User.objects.filter(uuid=user_uuid, is_active=True).first()
+def user_get_active(*, user_uuid: UUID | str) -> User:
+    """The active user with this GUID; NotFound for an unknown or deactivated one."""
+    user = User.objects.filter(uuid=user_uuid, is_active=True).first()
+    if user is None:
+        raise NotFound("User not found")
+    return user
 
 
 def users_by_uuids(uuids: Iterable[UUID | str]) -> tuple[list[User], list[str]]:

@@ -10,11 +10,10 @@ from accounts.selectors import (
     EmployeeStatus,
     EmployeeType,
     user_filter,
-    user_get_by_uuid,
+    user_get_active,
     user_list_active,
 )
 from accounts.services import user_create
-from core.errors import NotFound
 from crm_project.api.render_context import RenderContext
 from crm_project.api.views import OnlyOfficeAPIView
 
@@ -165,7 +164,5 @@ class PersonView(OnlyOfficeAPIView):
         tags=["people"],
     )
     def get(self, request, userid, *args, **kwargs):
-        user = user_get_by_uuid(self.params().guid("userid"))
-        if user is None:
-            raise NotFound("User not found")
+        user = user_get_active(user_uuid=self.params().guid("userid"))
         return Response(person_shape(user, RenderContext(request)))
