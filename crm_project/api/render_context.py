@@ -2,6 +2,8 @@
 by every resource (Employee, CurrencyInfo), each built once per response. Every key is always
 present (decision 3)."""
 
+from django.utils.functional import LazyObject, empty
+
 from core.models import Currency
 
 # ONLYOFFICE's Constants.LostUser: what a deleted or unknown user is shown as.
@@ -14,7 +16,7 @@ class RenderContext:
 
     def __init__(self, request):
         self.request = request
-        self.user = request.user
+        self.user = unwrapped_user(request.user)
         self.base_url = request.build_absolute_uri("/").rstrip("/")
         self._employees: dict[int | None, dict] = {}
         self._currencies: dict[str, dict] = {}
@@ -34,6 +36,16 @@ class RenderContext:
         if cached is None:
             cached = self._currencies[currency.pk] = currency_shape(currency)
         return cached
+
+
+def unwrapped_user(user):
+    """The user behind Django's lazy `request.user`: the access rules read it for every row, and
+    each attribute read through the proxy costs a call."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
 
 
 def employee_shape(user, base_url: str) -> dict:

@@ -112,7 +112,7 @@ class OpportunityRenderer:
 
     def __init__(self, request):
         self.ctx = RenderContext(request)
-        self.user = request.user
+        self.user = self.ctx.user
         self.zone = timezone.get_current_timezone()
 
     def shapes(self, opportunities) -> list[dict]:
