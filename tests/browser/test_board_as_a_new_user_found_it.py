@@ -60,6 +60,9 @@ def test_board_scrolls_to_far_stage_when_card_is_dragged_to_its_edge(page, sign_
         page.mouse.move(edge_x + step % 2, edge_y)
         page.wait_for_timeout(50)
     assert column_fully_shown(page, far)
+    # off the edge, so the board stops scrolling, then to where the far column now is
+    page.mouse.move(edge["x"] + edge["width"] / 2, edge_y, steps=5)
+    page.wait_for_timeout(300)
     target = page.locator(f"#cards-{far.pk}").bounding_box()
     page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 30, steps=10)
     page.mouse.move(target["x"] + target["width"] / 2 + 2, target["y"] + 34, steps=3)
