@@ -44,9 +44,14 @@ def parse_mask(field_type: int, mask: str) -> dict | list | None:
     return parsed
 
 
+def custom_field_name(definition_id: int) -> str:
+    """The domain name of one custom field's value; the edit forms name their field so too."""
+    return f"custom_field_{definition_id}"
+
+
 def normalize_value(definition: CustomFieldDefinition, value) -> str:
     """The stored text for `value`, or "" for no value. Raises InvalidInput naming the field."""
-    field = f"customField[{definition.pk}]"
+    field = custom_field_name(definition.pk)
     if value is None:
         return ""
     if isinstance(value, bool):

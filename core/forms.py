@@ -29,10 +29,8 @@ HIDDEN_FIELDS = ("version", "read_values")
 
 def add_service_error(form: forms.Form, error: DomainError, *, field: str | None = None) -> None:
     """Show a service's error on the form field of the same (domain) name (or `field`), named
-    by its label, else above the form; a custom field value's error on its `cf_<id>` field."""
+    by its label, else above the form."""
     name = field or error.field or ""
-    if name.startswith("customField[") and name.endswith("]"):
-        name = f"cf_{name[len('customField[') : -1]}"
     if name in form.fields:
         form.add_error(name, error.message_naming(str(form[name].label)))
     else:

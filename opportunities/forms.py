@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.selectors import user_list_active
 from contacts.selectors import contact_list_visible_to
+from core.custom_fields import custom_field_name
 from core.forms import VersionedForm
 from core.models import Currency, CustomFieldDefinition, EntityType, FieldType
 from core.selectors import currency_base
@@ -174,7 +175,7 @@ class OpportunityForm(VersionedForm):
         for definition in self.custom_definitions:
             form_field = custom_form_field(definition)
             if form_field is not None:
-                self.fields[f"cf_{definition.pk}"] = form_field
+                self.fields[custom_field_name(definition.pk)] = form_field
         if opportunity is None:
             self.drop_versioning()
             return
@@ -239,13 +240,13 @@ class OpportunityForm(VersionedForm):
             stored = value.value
             if value.field.field_type == FieldType.CHECK_BOX:
                 stored = stored == "true"
-            initial[f"cf_{value.field_id}"] = stored
+            initial[custom_field_name(value.field_id)] = stored
         return initial
 
     def custom_rows(self):
         """(definition, bound field or None for a heading), in the definitions' order."""
         for definition in self.custom_definitions:
-            name = f"cf_{definition.pk}"
+            name = custom_field_name(definition.pk)
             yield definition, (self[name] if name in self.fields else None)
 
     def _value(self, name):
@@ -259,7 +260,7 @@ class OpportunityForm(VersionedForm):
         return value
 
     def _custom_value(self, definition):
-        value = self.cleaned_data.get(f"cf_{definition.pk}")
+        value = self.cleaned_data.get(custom_field_name(definition.pk))
         if definition.field_type == FieldType.CHECK_BOX:
             return "true" if value else ""
         if value is None:
@@ -275,7 +276,7 @@ class OpportunityForm(VersionedForm):
         kwargs["custom_fields"] = {
             d.pk: self._custom_value(d)
             for d in self.custom_definitions
-            if f"cf_{d.pk}" in self.fields and self._custom_value(d) != ""
+            if custom_field_name(d.pk) in self.fields and self._custom_value(d) != ""
         }
         kwargs["is_private"] = bool(self.cleaned_data.get("is_private"))
         kwargs["access_list"] = list(self.cleaned_data.get("access_list") or [])
@@ -293,7 +294,9 @@ class OpportunityForm(VersionedForm):
             # emptied: the stage's probability (the service takes it on a stage change)
             kwargs["success_probability"] = self.cleaned_data["stage"].success_probability
         custom = {
-            d.pk: self._custom_value(d) for d in self.custom_definitions if f"cf_{d.pk}" in changed
+            d.pk: self._custom_value(d)
+            for d in self.custom_definitions
+            if custom_field_name(d.pk) in changed
         }
         if custom:
             kwargs["custom_fields"] = custom

@@ -4,6 +4,8 @@
 Keyed by entity because a name can differ: a user's `first_name` is `firstname`, a
 contact's `firstName`. A name absent from its entity's table is the same on the wire."""
 
+import re
+
 WIRE_NAMES: dict[str, dict[str, str]] = {
     "opportunity": {
         "stage": "stageid",
@@ -61,8 +63,13 @@ WIRE_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+CUSTOM_FIELD = re.compile(r"custom_field_(\d+)")  # core.custom_fields.custom_field_name
+
+
 def wire_name(entity: str | None, field: str | None) -> str | None:
     """The API's name for `field` of `entity` (a name the API layer raised itself is kept)."""
+    if field and (custom := CUSTOM_FIELD.fullmatch(field)):
+        return f"customField[{custom[1]}]"
     if entity is None or field is None:
         return field
     return WIRE_NAMES.get(entity, {}).get(field, field)

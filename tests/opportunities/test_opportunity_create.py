@@ -226,7 +226,7 @@ def test_nothing_created_when_custom_value_invalid(request, user, field_name, ra
             created_by=user, title="Deal", tags=["new-tag"], custom_fields={field.pk: raw}
         )
 
-    assert error.value.field == f"customField[{field.pk}]"
+    assert error.value.field == f"custom_field_{field.pk}"
     assert row_counts() == before
 
 

@@ -35,7 +35,7 @@ def form_data(**overrides):
 def test_create_saves_through_service_when_form_is_valid(signed_in, user):
     person = PersonFactory(created_by=user)
     budget = CustomFieldFactory(label="Budget approved", field_type=FieldType.CHECK_BOX)
-    data = form_data(contact=person.pk, responsible=user.pk, **{f"cf_{budget.pk}": "on"})
+    data = form_data(contact=person.pk, responsible=user.pk, **{f"custom_field_{budget.pk}": "on"})
     response = signed_in.post("/opportunities/new/", data)
 
     opportunity = Opportunity.objects.get(title="Website relaunch")
@@ -67,7 +67,8 @@ def test_create_keeps_typed_values_and_explains_when_invalid(signed_in, user):
 def test_create_shows_service_error_on_field_when_custom_value_refused(signed_in, user):
     field = CustomFieldFactory(label="Code", field_type=FieldType.TEXT_FIELD, mask='{"size": 3}')
     response = signed_in.post(
-        "/opportunities/new/", form_data(responsible=user.pk, **{f"cf_{field.pk}": "ABCDE"})
+        "/opportunities/new/",
+        form_data(responsible=user.pk, **{f"custom_field_{field.pk}": "ABCDE"}),
     )
     assert response.status_code == 200
     assert "Ensure this value has at most 3 characters" in response.content.decode()
