@@ -19,6 +19,7 @@ from contacts.selectors import (
     contact_list_visible_to,
     contact_with_access,
 )
+from core.access import access_list_prefetch
 from core.models import Currency, CustomFieldDefinition, EntityType, FieldType
 from crm_project.api.custom_field_shape import custom_field_list_shape
 from crm_project.api.dates import format_datetime
@@ -107,13 +108,7 @@ def contact_render_queryset(queryset: QuerySet[Contact], *, user) -> QuerySet[Co
         contact_with_access(queryset)
         .select_related("created_by", "company__currency")
         .prefetch_related(
-            Prefetch(
-                "company__contactuserobjectpermission_set",
-                queryset=ContactUserObjectPermission.objects.select_related("user").order_by(
-                    "user_id"
-                ),
-                to_attr="access_permissions",
-            ),
+            access_list_prefetch(ContactUserObjectPermission, through="company"),
             "tags",
             Prefetch(
                 "custom_values",
