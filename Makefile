@@ -25,9 +25,11 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
+# ruff, then the import contract of docs/architecture.md (pyproject.toml, [tool.importlinter])
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .
