@@ -5,18 +5,13 @@ from django import forms
 from accounts.selectors import user_list_active
 from contacts.models import Contact
 from contacts.selectors import contact_can_change_access, contact_list_visible_to
-from core.forms import VersionedForm
+from core.forms import VersionedForm, access_list_field, private_field
 from core.models import Currency
 
 
 class CompanyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
-
-
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_display_name()
 
 
 class ContactSearchForm(forms.Form):
@@ -55,15 +50,8 @@ class ContactForm(VersionedForm):
     currency = forms.ModelChoiceField(queryset=None, required=False)
     about = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     tags = forms.CharField(required=False, max_length=2000, help_text="Separate tags with commas.")
-    is_private = forms.BooleanField(
-        label="Private: only the people below (and me) can see it", required=False
-    )
-    access_list = UserMultipleChoiceField(
-        label="People with access",
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    is_private = private_field()
+    access_list = access_list_field()
 
     PERSON = ("first_name", "last_name", "job_title", "company")
     COMPANY = ("company_name",)

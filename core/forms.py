@@ -27,6 +27,31 @@ READ_VALUES_SALT = "core.forms.read-values"
 HIDDEN_FIELDS = ("version", "read_values")
 
 
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_choice_label()  # guests are offered, marked "(guest)"
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_choice_label()
+
+
+def private_field(label: str = "Private: only the people below (and me) can see it"):
+    return forms.BooleanField(label=label, required=False)
+
+
+def access_list_field(**kwargs) -> UserMultipleChoiceField:
+    """The people a private record is shared with (the form sets the queryset)."""
+    return UserMultipleChoiceField(
+        label="People with access",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        **kwargs,
+    )
+
+
 def add_service_error(form: forms.Form, error: DomainError, *, field: str | None = None) -> None:
     """Show a service's error on the form field of the same (domain) name (or `field`), named
     by its label, else above the form."""

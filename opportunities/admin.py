@@ -17,6 +17,7 @@ from core.admin_services import (
 from core.forms import HIDDEN_FIELDS
 from core.models import CustomFieldDefinition, EntityType
 from opportunities.models import (
+    STAGE_EDITABLE_FIELDS,
     LeadSource,
     Opportunity,
     OpportunityCustomFieldValue,
@@ -37,15 +38,6 @@ from opportunities.services import (
     stage_delete,
     stage_reorder,
     stage_update,
-)
-
-STAGE_FIELDS = (
-    "title",
-    "description",
-    "color",
-    "success_probability",
-    "stage_type",
-    "days_before_warning",
 )
 
 
@@ -96,7 +88,7 @@ class StageAdmin(ServiceModelAdmin):
 
     def service_save(self, request, form, formsets, change):
         data = form.cleaned_data
-        values = {name: data[name] for name in STAGE_FIELDS if name in form.fields}
+        values = {name: data[name] for name in STAGE_EDITABLE_FIELDS if name in form.fields}
         if change:
             changed = {name: values[name] for name in values if name in form.changed_data}
             stage = stage_update(stage=form.instance, updated_by=request.user, **changed)

@@ -12,16 +12,6 @@ from core.models import CustomFieldDefinition, FieldType
 from crm_project.api.dates import ensure_storable
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_choice_label()  # guests are offered, marked "(guest)"
-
-
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_choice_label()
-
-
 class ContactChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name

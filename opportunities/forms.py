@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.selectors import user_list_active
 from contacts.selectors import contact_list_visible_to
 from core.custom_fields import custom_field_name
-from core.forms import VersionedForm
+from core.forms import UserChoiceField, VersionedForm, access_list_field, private_field
 from core.models import Currency, CustomFieldDefinition, EntityType, FieldType
 from core.selectors import currency_base
 from opportunities.form_fields import (
@@ -16,8 +16,6 @@ from opportunities.form_fields import (
     ContactMultipleChoiceField,
     DateInput,
     StorableDateField,
-    UserChoiceField,
-    UserMultipleChoiceField,
     custom_form_field,
     date_to_datetime,
     split_tags,
@@ -95,15 +93,8 @@ class OpportunityForm(VersionedForm):
         help_text="Separate tags with commas.",
         widget=forms.TextInput(attrs={"list": "tag-options", "autocomplete": "off"}),
     )
-    is_private = forms.BooleanField(
-        label="Private: only the people below (and me) can see it", required=False
-    )
-    access_list = UserMultipleChoiceField(
-        label="People with access",
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    is_private = private_field()
+    access_list = access_list_field()
     notify = forms.BooleanField(label="Send them an e-mail", required=False)
 
     SCALARS = (
@@ -304,15 +295,9 @@ class OpportunityForm(VersionedForm):
 
 
 class SharingForm(VersionedForm):
-    is_private = forms.BooleanField(
-        label="Private: only the people below can see this opportunity", required=False
-    )
-    access_list = UserMultipleChoiceField(
-        label="People with access",
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="The responsible person, the creator and administrators always have access.",
+    is_private = private_field("Private: only the people below can see this opportunity")
+    access_list = access_list_field(
+        help_text="The responsible person, the creator and administrators always have access."
     )
     notify = forms.BooleanField(label="Send the people added an e-mail", required=False)
 

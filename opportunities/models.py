@@ -141,6 +141,17 @@ class Stage(models.Model):
         return self.stage_type != StageType.OPEN
 
 
+# What stage_create and stage_update take (the position is set by stage_reorder).
+STAGE_EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "color",
+    "success_probability",
+    "stage_type",
+    "days_before_warning",
+)
+
+
 class LeadSource(models.Model):
     """Where an opportunity came from (website, conference, campaign...): a list admins edit."""
 

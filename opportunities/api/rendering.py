@@ -21,6 +21,7 @@ from crm_project.api.dates import format_datetime
 from crm_project.api.render_context import RenderContext
 from crm_project.api.renderers import json_number
 from opportunities.models import (
+    STAGE_EDITABLE_FIELDS,
     Opportunity,
     OpportunityCustomFieldValue,
     OpportunityMember,
@@ -61,15 +62,7 @@ OPPORTUNITY_FIELDS = (
     "recurring_revenue",
     "contract_months",
 )
-STAGE_FIELDS = (
-    "title",
-    "description",
-    "color",
-    "sort_order",
-    "success_probability",
-    "stage_type",
-    "days_before_warning",
-)
+STAGE_FIELDS = (*STAGE_EDITABLE_FIELDS, "sort_order")
 CURRENCY_FIELDS = ("title", "symbol", "culture_name", "is_convertible", "is_basic")
 CONTACT_FIELDS = (*CONTACT_ROW_COLUMNS, *(f"currency__{f}" for f in CURRENCY_FIELDS))
 USER_FIELDS = ("uuid", "username", "first_name", "last_name", "display_name", "job_title")

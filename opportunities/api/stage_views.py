@@ -7,25 +7,19 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from crm_project.api.views import OnlyOfficeAPIView
+from crm_project.api.wire_names import wire_name
 from opportunities import services
 from opportunities.api import docs_serializers as docs
 from opportunities.api.list_item_permissions import IsCrmAdminFor
 from opportunities.api.rendering import stage_shape
 from opportunities.errors import StageNotFound
-from opportunities.models import Stage, StageType
+from opportunities.models import STAGE_EDITABLE_FIELDS, Stage, StageType
 from opportunities.selectors import stage_get, stage_list_with_counts
 
 TAGS = ["Opportunity stages"]
 
 # Wire name -> service argument, for the partial update (decision 1).
-STAGE_FIELDS = {
-    "title": "title",
-    "description": "description",
-    "color": "color",
-    "successProbability": "success_probability",
-    "stageType": "stage_type",
-    "daysBeforeWarning": "days_before_warning",
-}
+STAGE_FIELDS = {wire_name("stage", name): name for name in STAGE_EDITABLE_FIELDS}
 
 
 def stage_wrapper(stage: Stage, relative_items_count: int | None = None) -> dict:
