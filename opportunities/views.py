@@ -376,9 +376,7 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except OpportunityChanged:
             return _edit_conflict(request, pk, form)
-        except ResponsibleChangeDenied as exc:
-            form.add_error("responsible" if "responsible" in form.fields else None, exc.message)
-        except InvalidInput as exc:
+        except (InvalidInput, ResponsibleChangeDenied) as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, f"Opportunity “{opportunity.title}” saved.")
