@@ -4,7 +4,11 @@ from django import forms
 
 from accounts.selectors import user_list_active
 from contacts.models import Contact
-from contacts.selectors import contact_can_change_access, contact_list_visible_to
+from contacts.selectors import (
+    contact_access_user_ids,
+    contact_can_change_access,
+    contact_list_visible_to,
+)
 from core.forms import VersionedForm, access_list_field, private_field
 from core.models import Currency
 
@@ -89,8 +93,6 @@ class ContactForm(VersionedForm):
     def initial_from(contact: Contact, *, user) -> dict:
         """The form's values for `contact` as `user` sees it: a company `user` may not read is
         left out, as the API renders it (null)."""
-        from contacts.selectors import contact_access_user_ids
-
         return {
             "kind": "company" if contact.is_company else "person",
             **{
