@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 from rest_framework.test import APIClient
 
 from opportunities.models import BidType, Stage
-from tests.factories import OpportunityFactory, currency, default_stage
+from tests.factories import CompanyFactory, OpportunityFactory, currency, default_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,18 @@ def test_deal_page_shows_the_period_in_words_and_weights_the_whole_when_per_mont
     assert "$154,500 per month for 24 months" in html
     assert "$1,854,000" in html  # weighted: 50 % of the whole
     assert "PerMonth" not in html and "×" not in html
+
+
+@pytest.mark.parametrize(
+    "page", ["/opportunities/", "/contacts/{contact}/", "/accounts/me/"], ids=str
+)
+def test_deal_lists_show_the_period_when_bid_is_per_period(signed_in, user, monthly, page):
+    monthly.responsible = user
+    monthly.contact = CompanyFactory(company_name="Monthly client")
+    monthly.save(update_fields=["responsible", "contact"])
+    html = signed_in.get(page.format(contact=monthly.contact_id)).content.decode()
+    assert '$154,500<span class="muted"> /month</span>' in html
+    assert "for 24 months: $3,708,000 in all" in html
 
 
 def test_forms_and_admin_show_human_labels_when_choosing_types(
