@@ -33,6 +33,7 @@ from opportunities.selectors import (
     opportunity_list_tags,
     stage_list,
 )
+from opportunities.validation import SCALAR_FIELDS
 
 
 class OpportunityForm(VersionedForm):
@@ -97,18 +98,8 @@ class OpportunityForm(VersionedForm):
     access_list = access_list_field()
     notify = forms.BooleanField(label="Send them an e-mail", required=False)
 
-    SCALARS = (
-        "title",
-        "description",
-        "bid_type",
-        "bid_value",
-        "per_period_value",
-        "success_probability",
-        "expected_close_date",
-        "one_time_revenue",
-        "recurring_revenue",
-        "contract_months",
-    )
+    # The domain's plain values, all editable here but the actual close date (closing sets it).
+    SCALARS = tuple(sorted(SCALAR_FIELDS - {"actual_close_date"}))
     RELATIONS = ("stage", "bid_currency", "contact", "customer", "responsible", "owner")
     RELATIONS_OPTIONAL = ("source", "status")
     ACCESS = ("is_private", "access_list", "notify")
