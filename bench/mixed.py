@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bench.report import log, summarize
 from bench.scenarios import API, Call, Env, response_json, send, visible_opportunities
+from core.counts_cache import counts_cache_enabled
 from opportunities import counts_cache
 from opportunities.models import Opportunity
 
@@ -173,7 +174,7 @@ def run(runner, env: Env, *, iterations: int, warmup: int, writers: int) -> dict
     result.update(
         {
             "errors_in_process": errors,
-            "cache": "shared" if counts_cache.counts_cache_enabled() else "off (per-process cache)",
+            "cache": "shared" if counts_cache_enabled() else "off (per-process cache)",
             "writer_threads": writers,
             "writes": tally["writes"],
             "writes_per_second": round(tally["writes"] / seconds, 1),

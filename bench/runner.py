@@ -33,7 +33,7 @@ from bench.report import (
     summarize,
 )
 from bench.scenarios import Env, Scenario, all_scenarios, send, visible_opportunities
-from opportunities.counts_cache import counts_cache_enabled, counts_invalidate
+from core.counts_cache import counts_cache_enabled, counts_invalidate
 from opportunities.models import Opportunity
 
 

@@ -10,9 +10,9 @@ from django.utils import formats, timezone
 
 from contacts.models import Contact
 from contacts.selectors import contact_search
+from core.counts_cache import counts_cached
 from core.models import Currency
 from core.selectors import currency_base, currency_rates_to_base
-from opportunities.counts_cache import counts_cached
 from opportunities.models import Opportunity, Stage
 from opportunities.selectors import (
     opportunity_board_cards,

@@ -2,17 +2,9 @@
 
 from django.db.models import QuerySet
 
-# counts_cached and counts_invalidate are core's; importable from here for the board and bench
-from core.counts_cache import counts_cache_enabled, counts_cached, counts_invalidate
+from core.counts_cache import counts_cached
 from opportunities.models import Opportunity
 from opportunities.selectors import opportunity_counts_by_stage
-
-__all__ = [
-    "counts_cache_enabled",
-    "counts_cached",
-    "counts_invalidate",
-    "opportunity_counts_by_stage_cached",
-]
 
 
 def opportunity_counts_by_stage_cached(

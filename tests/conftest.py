@@ -98,7 +98,7 @@ def _clear_cache():
 @pytest.fixture
 def shared_cache(settings, tmp_path):
     """A cache every process shares, as Redis is in production: opportunity counts are
-    cached only in such a cache (`opportunities/counts_cache.py`), never in the per-process
+    cached only in such a cache (`core/counts_cache.py`), never in the per-process
     local memory of the default settings. A file cache needs no server."""
     from django.core.cache import cache
 
