@@ -1,0 +1,1 @@
+"""Filled in by the deal life-cycle work (issue 11)."""
