@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "core",
     "contacts",
     "opportunities",
+    "activities",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,12 @@ STORAGES = {
 }
 
 # Email: console by default; SMTP when EMAIL_HOST is set.
+# Days a deleted opportunity stays restorable in the trash (`manage.py purge_trash`).
+TRASH_DAYS = int(os.environ.get("TRASH_DAYS", "30"))
+# Whether ONLYOFFICE API clients must send `lostReason` when they move a deal to a lost stage
+# (the pages always ask for one).
+LOST_REASON_REQUIRED_IN_API = os.environ.get("LOST_REASON_REQUIRED_IN_API", "") in ("1", "true")
+
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pipeline@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:

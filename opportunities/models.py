@@ -181,8 +181,37 @@ class OpportunityStatus(models.Model):
         return self.title
 
 
+class LostReason(models.Model):
+    """Why a deal was lost (price, competitor, timing...): a list admins edit."""
+
+    title = models.CharField(max_length=100, unique=True)
+    sort_order = models.IntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sort_order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def in_trash(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+class LiveOpportunityManager(models.Manager.from_queryset(OpportunityQuerySet)):
+    """The default manager: a deal in the trash does not exist for anything but the trash."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Opportunity(models.Model):
-    """A deal. ONLYOFFICE's `responsible` is RamBase's assignee; the owner is a separate user."""
+    """A deal. ONLYOFFICE's `responsible` is RamBase's assignee; the owner is a separate user.
+
+    Deleting one moves it to the trash (`deleted_at`): `objects` leaves it out everywhere,
+    `all_objects` (the trash, restore and purge) still sees it."""
 
     title = models.CharField(max_length=255)
     description = models.TextField(blank=True)
@@ -255,6 +284,24 @@ class Opportunity(models.Model):
     )
     contract_months = models.PositiveIntegerField(default=0)
     tags = models.ManyToManyField("core.Tag", blank=True, related_name="opportunities")
+    lost_reason = models.ForeignKey(
+        LostReason, null=True, blank=True, on_delete=models.PROTECT, related_name="opportunities"
+    )
+    lost_comment = models.TextField(blank=True)
+    # The deadline of its earliest open task, kept by the task services (activities): the
+    # board's "next step" and "no next step" without a query per card.
+    next_task_due = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # One id per delete request, so a filter-wide delete is restored in one action.
+    deletion_batch = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
@@ -262,9 +309,13 @@ class Opportunity(models.Model):
         "refused (OpportunityChanged).",
     )
 
+    objects = LiveOpportunityManager()
+    all_objects = models.Manager.from_queryset(OpportunityQuerySet)()
+
     class Meta:
         ordering = ["stage__sort_order", "title", "id"]
         verbose_name_plural = "opportunities"
+        base_manager_name = "all_objects"
         indexes = [
             # Board columns and the default API order. The included columns let PostgreSQL
             # number the cards of every column and sum the column totals from the index alone
@@ -281,8 +332,12 @@ class Opportunity(models.Model):
                     "success_probability",
                     "bid_type",
                     "per_period_value",
+                    "next_task_due",
                 ],
+                # Every live read says `deleted_at IS NULL`; the trash is small.
+                condition=Q(deleted_at__isnull=True),
             ),
+            models.Index(fields=["deleted_at"], name="opp_deleted_idx"),
             models.Index(fields=["responsible", "stage"], name="opp_responsible_stage_idx"),
             models.Index(fields=["created_by"], name="opp_created_by_idx"),
             models.Index(fields=["title", "id"], name="opp_title_idx"),
@@ -408,3 +463,34 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity}: {self.from_stage} → {self.to_stage}"
+
+
+class AuditAction(models.TextChoices):
+    CREATED = "created", "created"
+    CHANGED = "changed", "changed"
+    SHARED = "shared", "sharing changed"
+    DELETED = "deleted", "moved to the trash"
+    RESTORED = "restored", "restored from the trash"
+
+
+class OpportunityAudit(models.Model):
+    """One row per change a service made to an opportunity: who, when, which field (its domain
+    name), the old and the new value as people read them. Written by the services, never
+    reconstructed; the timeline shows them beside the stage changes."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="audit")
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    field = models.CharField(max_length=100, blank=True)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["opportunity", "changed_at"], name="audit_opp_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity_id}: {self.action} {self.field}"

@@ -55,6 +55,7 @@ from opportunities.tag_services import (  # noqa: F401
     opportunity_tag_delete,
     opportunity_tags_delete_unused,
 )
+from opportunities.trash_services import opportunities_move_to_trash
 from opportunities.validation import (
     ACCESS_FIELDS,
     RELATION_FIELDS,
@@ -413,12 +414,10 @@ def opportunity_set_custom_field(
 
 @transaction.atomic
 def opportunity_delete(*, opportunity: Opportunity, deleted_by: User) -> Opportunity:
-    """Delete one opportunity with its members, values, history and access list."""
+    """Move one opportunity to the trash (opportunities/trash_services.py): gone from every
+    list and count, restorable with everything it holds."""
     opportunity = opportunity_lock(opportunity, editable_by=deleted_by)
-    counts_invalidate()
-    opportunity_id = opportunity.pk
-    opportunity.delete()
-    opportunity.pk = opportunity_id  # the caller renders what was deleted
+    opportunities_move_to_trash([opportunity], deleted_by=deleted_by)
     return opportunity
 
 
@@ -426,10 +425,10 @@ def opportunity_delete(*, opportunity: Opportunity, deleted_by: User) -> Opportu
 def opportunity_delete_many(
     *, opportunity_ids: Iterable[int], deleted_by: User, skip_unavailable: bool = False
 ) -> list[Opportunity]:
-    """Delete all the given opportunities or none: one missing, hidden or undeletable id
-    refuses the whole batch. With `skip_unavailable` (ONLYOFFICE's group delete) such ids are
-    skipped instead, decided after the rows are locked, so a row another request deletes
-    meanwhile is skipped too rather than failing the batch."""
+    """Move to the trash (as one batch) all the given opportunities or none: one missing,
+    hidden or undeletable id refuses the whole batch. With `skip_unavailable` (ONLYOFFICE's
+    group delete) such ids are skipped instead, decided after the rows are locked, so a row
+    another request deletes meanwhile is skipped too rather than failing the batch."""
     ids = list(dict.fromkeys(int(i) for i in opportunity_ids))
     if not ids:
         raise invalid("The list of opportunity ids is empty.", "opportunity_ids")
@@ -445,13 +444,8 @@ def opportunity_delete_many(
         missing = [i for i in ids if i not in found or i not in visible]
         if missing:
             raise NotFound(f"Opportunity not found: {missing[0]}")
-    counts_invalidate()
-    deleted = [
-        Opportunity(**{f.attname: getattr(o, f.attname) for f in o._meta.concrete_fields})
-        for o in locked
-    ]
-    Opportunity.objects.filter(pk__in=[o.pk for o in locked]).delete()
-    return deleted
+    opportunities_move_to_trash(locked, deleted_by=deleted_by)
+    return locked
 
 
 @transaction.atomic
