@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/", include("crm_project.api.urls")),
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
+    path("", include("activities.urls")),
     path("", include("opportunities.urls")),
     path("", include("opportunities.people_urls")),  # the contact and people pages, with deals
 ]

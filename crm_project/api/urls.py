@@ -10,6 +10,7 @@ urlpatterns = [
     path("2.0/crm/", include("opportunities.api.urls")),
     path("2.0/crm/", include("contacts.api.urls")),
     path("2.0/crm/", include("core.api.urls")),
+    path("2.0/crm/", include("activities.api.urls")),
     path("2.0/", include("accounts.api.urls")),  # authentication and people
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,1 @@
+"""The admin of history events, tasks and their categories."""

@@ -1,0 +1,3 @@
+"""Filled in by the deal life-cycle work (issue 11)."""
+
+urlpatterns = []
