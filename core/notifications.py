@@ -9,9 +9,13 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def notify_access_granted_on_commit(*, users, subject: str, body: str) -> None:
-    # a guest reads no CRM data: it is not mailed what it cannot open (nor its title)
-    recipients = [user.email for user in users if user.email and user.has_crm_access]
+def notify_users_on_commit(*, users, subject: str, body: str) -> None:
+    """Mail `body` to each of `users` with an address and CRM access (a guest reads no CRM
+    data: it is not mailed what it cannot open, nor its title), once the current transaction
+    commits; nothing is sent if it rolls back, and a mail failure is only logged."""
+    recipients = list(
+        dict.fromkeys(user.email for user in users if user.email and user.has_crm_access)
+    )
     if not recipients:
         return
 
@@ -20,6 +24,10 @@ def notify_access_granted_on_commit(*, users, subject: str, body: str) -> None:
         try:
             send_mass_mail(messages, fail_silently=False)
         except Exception:  # the change is committed; a mail failure is only logged
-            logger.exception("Could not send the access notification %r", subject)
+            logger.exception("Could not send the notification %r", subject)
 
     transaction.on_commit(send)
+
+
+def notify_access_granted_on_commit(*, users, subject: str, body: str) -> None:
+    notify_users_on_commit(users=users, subject=subject, body=body)
