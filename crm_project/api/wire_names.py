@@ -60,6 +60,19 @@ WIRE_NAMES: dict[str, dict[str, str]] = {
     "exchangerate": {
         "to_currency": "toCurrency",
     },
+    "historyevent": {
+        "opportunity": "entityId",
+        "contact": "contactId",
+        "category": "categoryId",
+        "created_at": "created",
+        "notify_users": "notifyUserList",
+        "entity_type": "entityType",
+        "files": "fileId",
+    },
+    "historycategory": {
+        "image_name": "imageName",
+        "sort_order": "sortOrder",
+    },
 }
 
 
