@@ -5,7 +5,7 @@ or many, and the stages (create, update, reorder, delete). The access list of a 
 opportunity is edited on its change form, through `opportunity_update`'s access rules."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.html import format_html
 
 from core.admin import TagAdmin
@@ -71,7 +71,8 @@ class StageAdmin(ServiceModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(number=Count("opportunities"))
+        live = Q(opportunities__deleted_at__isnull=True)  # the join would count the trash
+        return super().get_queryset(request).annotate(number=Count("opportunities", filter=live))
 
     @admin.display(description="colour")
     def colour(self, obj):

@@ -403,6 +403,27 @@ class Opportunity(models.Model):
         return self.is_rotting or self.is_overdue
 
 
+class TrashManager(models.Manager.from_queryset(OpportunityQuerySet)):
+    """The deals in the trash, whatever their age (the trash admin's list)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=False)
+
+
+class TrashedOpportunity(Opportunity):
+    """The trash as the admin lists it: the same rows, only the deleted ones. Restored and
+    deleted for good through opportunities/trash_services.py."""
+
+    objects = TrashManager()
+
+    class Meta:
+        proxy = True
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
+        verbose_name = "deal in the trash"
+        verbose_name_plural = "trash"
+
+
 class OpportunityMember(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE)
     contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE)

@@ -194,8 +194,9 @@ def stage_list() -> QuerySet[Stage]:
 def stage_list_with_counts(*, user) -> QuerySet[Stage]:
     """The stages with `relative_items_count`: how many opportunities `user` may see are in
     each (private deals of others are not counted), in one aggregate query."""
-    if OPPORTUNITY_READERS.reach(user) is True:
-        return stage_list().annotate(relative_items_count=Count("opportunities"))
+    if OPPORTUNITY_READERS.reach(user) is True:  # every live deal (the join sees the trash)
+        live = Q(opportunities__deleted_at__isnull=True)
+        return stage_list().annotate(relative_items_count=Count("opportunities", filter=live))
     visible_ids = opportunity_list_visible_to(user=user).values("pk")
     return stage_list().annotate(
         relative_items_count=Count("opportunities", filter=Q(opportunities__in=visible_ids))
@@ -376,8 +377,9 @@ def opportunity_custom_fields_with_counts(*, user) -> QuerySet[CustomFieldDefini
     opportunities `user` may see hold a value (private deals of others are not counted), in
     one aggregate query."""
     definitions = custom_field_list(entity_type=EntityType.OPPORTUNITY)
-    if OPPORTUNITY_READERS.reach(user) is True:
-        return definitions.annotate(relative_items_count=Count("opportunity_values"))
+    if OPPORTUNITY_READERS.reach(user) is True:  # every live deal (the join sees the trash)
+        live = Q(opportunity_values__opportunity__deleted_at__isnull=True)
+        return definitions.annotate(relative_items_count=Count("opportunity_values", filter=live))
     visible_ids = opportunity_list_visible_to(user=user).values("pk")
     return definitions.annotate(
         relative_items_count=Count(
