@@ -1,0 +1,79 @@
+"""Reading an opportunity's audit rows (opportunities/audit.py writes them). They are reached
+only through their opportunity: there is no listing of audit rows across opportunities."""
+
+from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
+
+from core.custom_fields import custom_field_name
+from core.models import CustomFieldDefinition
+from opportunities.models import Opportunity, OpportunityAudit
+
+CUSTOM_FIELD_PREFIX = custom_field_name(0)[:-1]
+
+FIELD_LABELS = {
+    "title": "Title",
+    "description": "Description",
+    "bid_type": "Bid type",
+    "bid_value": "Amount",
+    "bid_currency": "Currency",
+    "per_period_value": "Periods",
+    "success_probability": "Probability",
+    "expected_close_date": "Expected close date",
+    "actual_close_date": "Actual close date",
+    "one_time_revenue": "One-time revenue",
+    "recurring_revenue": "Monthly recurring revenue",
+    "contract_months": "Contract months",
+    "contact": "Contact",
+    "customer": "Customer",
+    "responsible": "Responsible",
+    "owner": "Owner",
+    "source": "Source",
+    "status": "Status",
+    "lost_reason": "Lost reason",
+    "lost_comment": "Lost comment",
+    "tags": "Tags",
+    "members": "Members",
+    "access": "Access",
+    "created_at": "Creation date",
+    "updated_at": "Last modified",
+}
+
+
+def audit_field_label(field: str, custom_label: str | None = None) -> str:
+    """The label people read for an audit row's `field`; a custom field's is its definition's
+    label (`custom_label`, which `opportunity_audit_rows` annotates as `custom_field_label`),
+    or "Custom field" once the definition is deleted."""
+    if field.startswith(CUSTOM_FIELD_PREFIX):
+        return custom_label or "Custom field"
+    return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+def audit_row_label(row: OpportunityAudit) -> str:
+    """`audit_field_label` of a row read through `opportunity_audit_rows`."""
+    return audit_field_label(row.field, getattr(row, "custom_field_label", None))
+
+
+def opportunity_audit_rows(opportunity: Opportunity, *, user=None) -> QuerySet[OpportunityAudit]:
+    """The audit rows of one opportunity, newest first, with who made them (`changed_by`) and
+    each custom field's label (`custom_field_label`), in one query. The caller has read the
+    opportunity through its visibility rule.
+
+    A row naming a contact (a contact, customer or member change) is left out unless `user`
+    may read every contact it names (without `user`, every such row is left out)."""
+    rows = (
+        OpportunityAudit.objects.filter(opportunity=opportunity)
+        .select_related("changed_by")
+        .annotate(
+            custom_field_label=Subquery(
+                CustomFieldDefinition.objects.annotate(
+                    name=Concat(
+                        Value(CUSTOM_FIELD_PREFIX), Cast("pk", CharField()), output_field=CharField()
+                    )
+                )
+                .filter(name=OuterRef("field"))
+                .values("label")[:1]
+            )
+        )
+        .order_by("-changed_at", "-id")
+    )
+    return rows
