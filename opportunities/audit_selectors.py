@@ -53,6 +53,13 @@ def audit_row_label(row: OpportunityAudit) -> str:
     return audit_field_label(row.field, getattr(row, "custom_field_label", None))
 
 
+def _custom_field_label() -> Subquery:
+    """The label of the custom field an audit row's `field` names (`custom_field_<id>`)."""
+    name = Concat(Value(CUSTOM_FIELD_PREFIX), Cast("pk", CharField()), output_field=CharField())
+    definitions = CustomFieldDefinition.objects.annotate(name=name)
+    return Subquery(definitions.filter(name=OuterRef("field")).values("label")[:1])
+
+
 def opportunity_audit_rows(opportunity: Opportunity, *, user=None) -> QuerySet[OpportunityAudit]:
     """The audit rows of one opportunity, newest first, with who made them (`changed_by`) and
     each custom field's label (`custom_field_label`), in one query. The caller has read the
@@ -63,17 +70,7 @@ def opportunity_audit_rows(opportunity: Opportunity, *, user=None) -> QuerySet[O
     rows = (
         OpportunityAudit.objects.filter(opportunity=opportunity)
         .select_related("changed_by")
-        .annotate(
-            custom_field_label=Subquery(
-                CustomFieldDefinition.objects.annotate(
-                    name=Concat(
-                        Value(CUSTOM_FIELD_PREFIX), Cast("pk", CharField()), output_field=CharField()
-                    )
-                )
-                .filter(name=OuterRef("field"))
-                .values("label")[:1]
-            )
-        )
+        .annotate(custom_field_label=_custom_field_label())
         .order_by("-changed_at", "-id")
     )
     return rows
