@@ -32,6 +32,7 @@ from opportunities.board import (
 from opportunities.board_forms import BoardFilterForm, StageMoveForm
 from opportunities.errors import OpportunityChanged, ResponsibleChangeDenied
 from opportunities.forms import OpportunityForm, SharingForm
+from opportunities.page_sections import opportunity_sections_render
 from opportunities.selectors import (
     opportunity_access_users,
     opportunity_can_change_access,
@@ -318,6 +319,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "stages": stages,
             "move_form": StageMoveForm(initial={"stage": opportunity.stage_id}),
+            "sections": opportunity_sections_render(request, opportunity),
         },
     )
 
