@@ -26,6 +26,7 @@ from opportunities.models import (
     AuditAction,
     Opportunity,
     OpportunityAudit,
+    OpportunityAuditContact,
 )
 
 MONEY_FIELDS = ("bid_value", "one_time_revenue", "recurring_revenue")
@@ -165,6 +166,13 @@ def audit_save(rows: Sequence[OpportunityAudit]) -> list[OpportunityAudit]:
     if not rows:
         return []
     OpportunityAudit.objects.bulk_create(rows)
+    links = [
+        OpportunityAuditContact(audit_id=row.pk, contact_id=contact_id)
+        for row in rows
+        for contact_id in getattr(row, "named_contact_ids", ())
+    ]
+    if links:
+        OpportunityAuditContact.objects.bulk_create(links)
     return rows
 
 

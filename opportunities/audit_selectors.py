@@ -1,12 +1,13 @@
 """Reading an opportunity's audit rows (opportunities/audit.py writes them). They are reached
 only through their opportunity: there is no listing of audit rows across opportunities."""
 
-from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
+from contacts.selectors import contact_list_visible_to
 from core.custom_fields import custom_field_name
 from core.models import CustomFieldDefinition
-from opportunities.models import Opportunity, OpportunityAudit
+from opportunities.models import Opportunity, OpportunityAudit, OpportunityAuditContact
 
 CUSTOM_FIELD_PREFIX = custom_field_name(0)[:-1]
 
@@ -73,4 +74,7 @@ def opportunity_audit_rows(opportunity: Opportunity, *, user=None) -> QuerySet[O
         .annotate(custom_field_label=_custom_field_label())
         .order_by("-changed_at", "-id")
     )
-    return rows
+    hidden = OpportunityAuditContact.objects.filter(audit=OuterRef("pk"))
+    if user is not None:
+        hidden = hidden.exclude(contact_id__in=contact_list_visible_to(user=user).values("pk"))
+    return rows.exclude(Exists(hidden))

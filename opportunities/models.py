@@ -515,3 +515,19 @@ class OpportunityAudit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity_id}: {self.action} {self.field}"
+
+
+class OpportunityAuditContact(models.Model):
+    """A contact an audit row names (a contact, customer or member change): the row is shown
+    only to those who may read every contact it names. No foreign-key constraint: a deleted
+    contact's id stays, and its rows stay hidden from those who never could read it."""
+
+    audit = models.ForeignKey(
+        OpportunityAudit, on_delete=models.CASCADE, related_name="contact_links"
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.audit_id} names {self.contact_id}"
