@@ -303,6 +303,12 @@ def _opportunity(i: int, fx: Fixture, *, overrides: dict | None = None):
         "one_time_revenue": Decimal(0),
         "recurring_revenue": Decimal(0),
         "contract_months": 0,
+        "lost_reason_id": None,
+        "lost_comment": "",
+        "next_task_due": None,  # set by write_activities for the deals that get tasks
+        "deleted_at": None,
+        "deleted_by_id": None,
+        "deletion_batch": None,
         "version": 1,
     }
     if overrides:

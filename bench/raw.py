@@ -8,8 +8,10 @@ import orjson
 from bench import dataset
 from bench.raw_wrappers import RawWrappers
 
-# The access list as `IN (...)`, not a correlated EXISTS (why: docs/performance.md).
-VISIBLE = """(o.is_private = {false} OR o.responsible_id = %(uid)s OR o.created_by_id = %(uid)s
+# Live rows only (the board's covering index is partial on it), and the access list as
+# `IN (...)`, not a correlated EXISTS (why: docs/performance.md).
+VISIBLE = """o.deleted_at IS NULL
+  AND (o.is_private = {false} OR o.responsible_id = %(uid)s OR o.created_by_id = %(uid)s
   OR o.id IN (SELECT p.content_object_id FROM opportunities_opportunityuserobjectpermission p
               WHERE p.user_id = %(uid)s AND p.permission_id = %(perm)s))"""
 
@@ -28,7 +30,15 @@ CONTACT_COLUMNS = (
     "created_by_id",
     "currency_id",
 )
-BOOKKEEPING_COLUMNS = {"status_changed_at", "version"}  # the page shows neither
+# the page shows none of these
+BOOKKEEPING_COLUMNS = {
+    "status_changed_at",
+    "version",
+    "next_task_due",
+    "deleted_at",
+    "deleted_by_id",
+    "deletion_batch",
+}
 
 
 class RawFilter(RawWrappers):

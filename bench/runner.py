@@ -294,8 +294,9 @@ class Runner:
         env.delete_chunks = {base + n: chunk for n, chunk in enumerate(env.delete_chunks)}
 
     def cleanup(self, env: Env) -> None:
-        """Leave the data set as it was seeded: remove created and unused delete targets."""
-        Opportunity.objects.filter(pk__gt=self.args.opportunities).delete()
+        """Leave the data set as it was seeded: remove the created deals and the delete targets
+        (trashed or unused)."""
+        Opportunity.all_objects.filter(pk__gt=self.args.opportunities).delete()  # trash too
         _counts_written_around_the_services()
 
     def profile(self, scenario: Scenario) -> dict:

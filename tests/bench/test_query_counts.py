@@ -17,7 +17,7 @@ from tests.factories import OpportunityFactory, PersonFactory
 API = "/api/2.0/crm"
 GET_ONE_QUERIES = 7
 MOVE_QUERIES = 13
-GROUP_DELETE_QUERIES = 18
+GROUP_DELETE_QUERIES = 13  # a soft delete (to the trash) since issue 11
 
 
 @pytest.fixture
