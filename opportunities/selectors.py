@@ -30,6 +30,7 @@ from core.models import CustomFieldDefinition, EntityType, FieldType, Tag
 from core.selectors import custom_field_list, text_search_q
 from opportunities.errors import AccessDenied, OpportunityNotFound, StageNotFound
 from opportunities.models import (
+    LostReason,
     Opportunity,
     OpportunityCustomFieldValue,
     OpportunityMember,
@@ -208,6 +209,25 @@ def stage_get(*, stage_id: int) -> Stage:
     if stage is None:
         raise StageNotFound()
     return stage
+
+
+def lost_reason_list(*, include_inactive: bool = False, keep_id: int | None = None):
+    """The lost reasons offered, in their order: the active ones, plus `keep_id` (a deal's
+    current reason, even if no longer offered); every one with `include_inactive`."""
+    reasons = LostReason.objects.order_by("sort_order", "title", "id")
+    if include_inactive:
+        return reasons
+    return reasons.filter(Q(is_active=True) | Q(pk=keep_id))
+
+
+def lost_reason_find(*, reference) -> LostReason | None:
+    """A lost reason by id or by title (any case), active or not; None when none matches."""
+    text = str(reference or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return LostReason.objects.filter(pk=int(text)).first() if len(text) < 19 else None
+    return LostReason.objects.filter(title__iexact=text).first()
 
 
 def stage_first_open() -> Stage:

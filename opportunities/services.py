@@ -27,8 +27,10 @@ from opportunities.access_services import (  # noqa: F401
 )
 from opportunities.errors import ResponsibleChangeDenied
 from opportunities.lock_objects import bump_version, check_version, opportunity_lock
+from opportunities.lost_reasons import UNSET, apply_lost_values, lost_values
 from opportunities.models import (
     LeadSource,
+    LostReason,
     Opportunity,
     OpportunityCustomFieldValue,
     OpportunityMember,
@@ -159,11 +161,15 @@ def opportunity_create(
     notify: bool = False,
     source: LeadSource | None = None,
     status: OpportunityStatus | None = None,
+    lost_reason: LostReason | None = None,
+    lost_comment: str = "",
+    require_lost_reason: bool = False,
     **scalars,
 ) -> Opportunity:
     """Create an opportunity. Lenient defaults (decision 4): the caller is responsible, the base
     currency is used and the first open stage is taken when none is given; the probability
-    defaults to the stage's."""
+    defaults to the stage's. In a lost stage it takes `lost_reason` and `lost_comment`
+    (opportunities/lost_reasons.py; `require_lost_reason` refuses it without a reason)."""
     unknown = set(scalars) - SCALAR_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -185,6 +191,16 @@ def opportunity_create(
     members = clean_members([*members, *([contact] if contact else [])], acting_user=created_by)
     custom_values = clean_custom_fields(custom_fields or {})
     access_users = clean_access_list(access_list)
+    values.update(
+        lost_values(
+            current=None,
+            from_stage=None,
+            to_stage=values["stage"],
+            lost_reason=lost_reason,
+            lost_comment=lost_comment,
+            require=require_lost_reason,
+        )
+    )
 
     opportunity = Opportunity(
         **values,
@@ -234,6 +250,7 @@ def opportunity_update(
     opportunity: Opportunity,
     updated_by: User,
     expected_version: int | None = None,
+    require_lost_reason: bool = False,
     **changes,
 ) -> Opportunity:
     """Change exactly the named fields (decision 1: nothing is lost by omission).
@@ -243,7 +260,8 @@ def opportunity_update(
     others they are skipped, as ONLYOFFICE does. Changing who is responsible for a private
     opportunity is an access change: others get ResponsibleChangeDenied (403). With
     `expected_version` (edit forms), a row written since that version is refused with
-    OpportunityChanged and nothing is written."""
+    OpportunityChanged and nothing is written. `lost_reason` and `lost_comment` follow
+    opportunities/lost_reasons.py (a stage change out of the lost stages clears them)."""
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -274,8 +292,18 @@ def opportunity_update(
 
     previous_stage_id = opportunity.stage_id
     previous_status_id = opportunity.status_id
+    previous_stage = opportunity.stage
+    lost = lost_values(
+        current=opportunity,
+        from_stage=previous_stage,
+        to_stage=cleaned.get("stage", previous_stage),
+        lost_reason=changes.get("lost_reason", UNSET),
+        lost_comment=changes.get("lost_comment", UNSET),
+        require=require_lost_reason,
+    )
     for name, value in cleaned.items():
         setattr(opportunity, name, value)
+    apply_lost_values(opportunity, lost)
     if "status" in cleaned and opportunity.status_id != previous_status_id:
         opportunity.status_changed_at = now
     stage_changed = "stage" in cleaned and cleaned["stage"].pk != previous_stage_id
@@ -328,16 +356,39 @@ def opportunity_update(
 
 @transaction.atomic
 def opportunity_move_to_stage(
-    *, opportunity: Opportunity, stage: Stage, moved_by: User
+    *,
+    opportunity: Opportunity,
+    stage: Stage,
+    moved_by: User,
+    lost_reason: LostReason | None = None,
+    lost_comment: str = "",
+    require_lost_reason: bool = False,
 ) -> Opportunity:
     """Move to `stage`: probability from the stage, actual close date set on entering a closed
-    stage and cleared on leaving it, and a history row. Moving to the current stage is a no-op."""
+    stage and cleared on leaving it, and a history row. A lost stage takes `lost_reason` and
+    `lost_comment` (opportunities/lost_reasons.py: refused for another stage, required with
+    `require_lost_reason`; leaving the lost stages clears them). Moving to the current stage
+    changes nothing but a lost deal's reason and comment when given."""
     opportunity = opportunity_lock(opportunity, editable_by=moved_by)
     counts_invalidate()
     if not isinstance(stage, Stage):
         raise invalid("Deal milestone is not found", "stage")
+    lost = lost_values(
+        current=opportunity,
+        from_stage=opportunity.stage,
+        to_stage=stage,
+        lost_reason=UNSET if lost_reason is None else lost_reason,
+        lost_comment=lost_comment or UNSET,
+        require=require_lost_reason,
+    )
     if stage.pk == opportunity.stage_id:
+        changed = apply_lost_values(opportunity, lost)
+        if changed:
+            opportunity.updated_at = timezone.now()
+            opportunity.version += 1
+            opportunity.save(update_fields=[*changed, "updated_at", "version"])
         return opportunity
+    lost_changed = apply_lost_values(opportunity, lost)
     now = timezone.now()
     previous_stage_id = opportunity.stage_id
     opportunity.stage = stage
@@ -352,6 +403,7 @@ def opportunity_move_to_stage(
             "stage_entered_at",
             "success_probability",
             "actual_close_date",
+            *lost_changed,
             "updated_at",
             "version",
         ]
@@ -360,6 +412,22 @@ def opportunity_move_to_stage(
         opportunity, from_stage_id=previous_stage_id, to_stage=stage, changed_by=moved_by, at=now
     )
     return opportunity
+
+
+@transaction.atomic
+def opportunity_reopen(
+    *, opportunity: Opportunity, reopened_by: User, stage: Stage | None = None
+) -> Opportunity:
+    """Bring a won or lost deal back into the pipeline: to `stage` (an open one) or the first
+    open stage. The close date and any lost reason are cleared by the move."""
+    if stage is None:
+        stage = stage_first_open()
+    if not isinstance(stage, Stage) or stage.stage_type != StageType.OPEN:
+        raise invalid("Reopen the deal in an open stage.", "stage")
+    current = opportunity_lock(opportunity, editable_by=reopened_by)
+    if current.stage.stage_type == StageType.OPEN:
+        raise invalid("This deal is open already.", "stage")
+    return opportunity_move_to_stage(opportunity=current, stage=stage, moved_by=reopened_by)
 
 
 @transaction.atomic

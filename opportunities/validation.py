@@ -42,7 +42,9 @@ RELATION_FIELDS = {
 }
 LIST_FIELDS = {"members", "tags", "custom_fields"}
 ACCESS_FIELDS = {"is_private", "access_list", "notify"}
-UPDATABLE_FIELDS = SCALAR_FIELDS | RELATION_FIELDS | LIST_FIELDS | ACCESS_FIELDS
+# Why a deal was lost: set only with a lost stage (opportunities/lost_reasons.py).
+LOST_FIELDS = frozenset({"lost_reason", "lost_comment"})
+UPDATABLE_FIELDS = SCALAR_FIELDS | RELATION_FIELDS | LIST_FIELDS | ACCESS_FIELDS | LOST_FIELDS
 MONEY_LIMIT = Decimal("9999999999999999.99")
 
 
