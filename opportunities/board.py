@@ -13,7 +13,14 @@ from contacts.selectors import contact_search
 from core.counts_cache import counts_cached
 from core.models import Currency
 from core.selectors import currency_base, currency_rates_to_base
-from opportunities.models import Opportunity, Stage
+from opportunities.models import (
+    Opportunity,
+    Stage,
+    StageType,
+    opportunity_has_no_next_step,
+    opportunity_next_task_is_overdue,
+    overdue_cutoff,
+)
 from opportunities.selectors import (
     opportunity_board_cards,
     opportunity_can_edit,
@@ -149,10 +156,20 @@ def board_prepare_cards(cards: list[Opportunity], *, user) -> list[Opportunity]:
     slowly: the expected close date (the `date` filter converted and formatted each one, a
     third of the card's time; here the translated month name is looked up once per month)
     and the responsible's name and initials (about fifty people for 225 cards: formatted once
-    each)."""
+    each). The next step: the next open task's date (`next_task_due`, kept by the task
+    services), late or not, or "no next step" on an open deal without an open task."""
     detail_url, move_url = _url_maker("opportunity_detail"), _url_maker("opportunity_move")
     months: dict[int, str] = {}  # "M", in the active language
     people: dict = {}
+    now = timezone.now()
+    cutoff = overdue_cutoff(now)
+
+    def day_text(moment) -> str:
+        day = timezone.localtime(moment).date()
+        if day.month not in months:
+            months[day.month] = formats.date_format(day, "M")
+        return f"{months[day.month]} {day.day}, {day.year}"  # "M j, Y"
+
     for card in cards:
         card.user_can_edit = opportunity_can_edit(user=user, opportunity=card)
         card.detail_url = detail_url(card.pk)
@@ -161,10 +178,14 @@ def board_prepare_cards(cards: list[Opportunity], *, user) -> list[Opportunity]:
         card.rotting = card.is_rotting
         card.close_text = ""
         if card.expected_close_date is not None:
-            day = timezone.localtime(card.expected_close_date).date()
-            if day.month not in months:
-                months[day.month] = formats.date_format(day, "M")
-            card.close_text = f"{months[day.month]} {day.day}, {day.year}"  # "M j, Y"
+            card.close_text = day_text(card.expected_close_date)
+        stage_type, due = card.stage.stage_type, card.next_task_due
+        card.no_next_step = opportunity_has_no_next_step(stage_type=stage_type, next_task_due=due)
+        card.next_task_overdue = opportunity_next_task_is_overdue(
+            stage_type=stage_type, next_task_due=due, now=now, cutoff=cutoff
+        )
+        shown = due is not None and stage_type == StageType.OPEN  # a closed deal: no next step
+        card.next_task_text = day_text(due) if shown else ""
         if card.responsible_id not in people:
             person = card.responsible
             name = person.get_display_name() if person is not None else ""

@@ -76,6 +76,23 @@ def opportunity_is_overdue(
     )
 
 
+def opportunity_has_no_next_step(*, stage_type: int, next_task_due: datetime | None) -> bool:
+    """An open deal without an open task: nobody has planned what happens next."""
+    return stage_type == StageType.OPEN and next_task_due is None
+
+
+def opportunity_next_task_is_overdue(
+    *, stage_type: int, next_task_due: datetime | None, now: datetime, cutoff=None
+) -> bool:
+    """An open deal whose earliest open task was due before today (a task due today is not
+    late yet, as the close date)."""
+    return (
+        stage_type == StageType.OPEN
+        and next_task_due is not None
+        and next_task_due < (cutoff or overdue_cutoff(now))
+    )
+
+
 class BidType(models.IntegerChoices):
     """A fixed bid is the whole amount; otherwise bid_value is the amount per period and
     per_period_value the number of periods (ONLYOFFICE's deal budget)."""
@@ -399,8 +416,23 @@ class Opportunity(models.Model):
         )
 
     @property
+    def has_no_next_step(self) -> bool:
+        return opportunity_has_no_next_step(
+            stage_type=self.stage.stage_type, next_task_due=self.next_task_due
+        )
+
+    @property
+    def is_next_task_overdue(self) -> bool:
+        return opportunity_next_task_is_overdue(
+            stage_type=self.stage.stage_type, next_task_due=self.next_task_due, now=timezone.now()
+        )
+
+    @property
     def needs_attention(self) -> bool:
-        return self.is_rotting or self.is_overdue
+        """The board's "needs attention" (`opportunity_needs_attention_q` in SQL)."""
+        return (
+            self.is_rotting or self.is_overdue or self.has_no_next_step or self.is_next_task_overdue
+        )
 
 
 class TrashManager(models.Manager.from_queryset(OpportunityQuerySet)):

@@ -261,11 +261,24 @@ def opportunity_rotting_q(*, stages=None, now=None) -> Q:
     return condition
 
 
-def opportunity_needs_attention_q(*, stages=None, now=None) -> Q:
-    """Opportunities flagged on the board (`Opportunity.needs_attention`): overdue or
-    rotting, as one SQL condition."""
+def opportunity_next_step_q(*, now=None) -> Q:
+    """`has_no_next_step or is_next_task_overdue` as one SQL condition: an open deal without
+    an open task, or whose earliest open task was due before today."""
     now = now or timezone.now()
-    return opportunity_overdue_q(now=now) | opportunity_rotting_q(stages=stages, now=now)
+    return Q(stage__stage_type=StageType.OPEN) & (
+        Q(next_task_due__isnull=True) | Q(next_task_due__lt=overdue_cutoff(now))
+    )
+
+
+def opportunity_needs_attention_q(*, stages=None, now=None) -> Q:
+    """Opportunities flagged on the board (`Opportunity.needs_attention`): overdue, rotting,
+    without a next step or with an overdue next task, as one SQL condition."""
+    now = now or timezone.now()
+    return (
+        opportunity_overdue_q(now=now)
+        | opportunity_rotting_q(stages=stages, now=now)
+        | opportunity_next_step_q(now=now)
+    )
 
 
 def opportunity_filter(
@@ -309,7 +322,7 @@ CARD_COLUMNS = (
     # the opportunity: what a card shows, its warnings and the edit right
     *("title", "stage", "is_private", "contact", "customer", "responsible", "created_by"),
     *("bid_value", "bid_currency", "bid_type", "per_period_value"),
-    *("expected_close_date", "stage_entered_at"),
+    *("expected_close_date", "stage_entered_at", "next_task_due"),
     # the names shown (stages and currencies are small rows: read whole)
     *(f"{person}__{name}" for person in ("contact", "customer") for name in CONTACT_NAME),
     *("responsible__display_name", "responsible__first_name", "responsible__last_name"),

@@ -28,6 +28,9 @@ def zone(request, settings):
 
 
 def flagged(opportunity) -> tuple[bool, bool]:
+    # a next step is planned: only the close date is judged here ("no next step" also flags)
+    next_week = timezone.now() + timedelta(days=7)
+    Opportunity.objects.filter(pk=opportunity.pk).update(next_task_due=next_week)
     opportunity = Opportunity.objects.select_related("stage").get(pk=opportunity.pk)
     in_filter = Opportunity.objects.filter(
         opportunity_needs_attention_q(), pk=opportunity.pk

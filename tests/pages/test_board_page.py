@@ -133,8 +133,11 @@ def test_filters_narrow_cards_and_totals_when_given_in_url(signed_in, user, othe
     stage = default_stage("Initial contact")
     tag = TagFactory(title="renewal")
     contact = PersonFactory(created_by=user)
-    mine = OpportunityFactory(created_by=user, title="Renewal Acme", tags=[tag], contact=contact)
-    theirs = OpportunityFactory(created_by=other_user, title="Other deal")
+    planned = timezone.now() + timedelta(days=3)  # a next step: not "needs attention"
+    mine = OpportunityFactory(
+        created_by=user, title="Renewal Acme", tags=[tag], contact=contact, next_task_due=planned
+    )
+    theirs = OpportunityFactory(created_by=other_user, title="Other deal", next_task_due=planned)
     late = OpportunityFactory(
         created_by=other_user,
         title="Late deal",
@@ -208,6 +211,7 @@ def test_board_query_count_is_constant_when_pipeline_grows(
             tags=[tag],
             contact=PersonFactory(created_by=user),
             access_list=[user] if index % 5 == 0 else None,
+            next_task_due=timezone.now() + timedelta(days=3),  # none needs attention
         )
     with django_assert_num_queries(10):
         response = signed_in.get("/?attention=on&responsible=me")
