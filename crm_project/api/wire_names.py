@@ -27,6 +27,8 @@ WIRE_NAMES: dict[str, dict[str, str]] = {
         "custom_fields": "customFieldList",
         "opportunity_ids": "opportunityids",
         "tag_name": "tagName",
+        "lost_reason": "lostReason",
+        "lost_comment": "lostComment",
     },
     "stage": {
         "success_probability": "successProbability",

@@ -142,7 +142,8 @@ DATE_HELP = "yyyy-MM-ddTHH:mm:ss.fffffff plus Z or ±hh:mm; 0001-01-01T00:00:00.
 
 class OpportunitySerializer(serializers.Serializer):
     """ONLYOFFICE's OpportunityWrapper, every key always present, plus Pipeline's additions
-    (`updated`, `owner`, `customer`, RamBase's revenue split, board flags, `tags`)."""
+    (`updated`, `owner`, `customer`, RamBase's revenue split, board flags, `tags`, why a lost
+    deal was lost)."""
 
     id = serializers.IntegerField()
     createBy = EmployeeSerializer()
@@ -176,6 +177,10 @@ class OpportunitySerializer(serializers.Serializer):
     expectedCloseDate = serializers.CharField(help_text=DATE_HELP)
     source = NamedItemSerializer(allow_null=True)
     status = NamedItemSerializer(allow_null=True)
+    lostReason = NamedItemSerializer(
+        allow_null=True, help_text="Why the deal was lost; null unless it is in a lost stage"
+    )
+    lostComment = serializers.CharField(allow_blank=True, help_text='"" unless lost')
     tags = serializers.ListField(child=serializers.CharField())
     isPrivate = serializers.BooleanField()
     accessList = EmployeeSerializer(many=True, help_text="[] when public")
@@ -220,6 +225,14 @@ class OpportunityWriteSerializer(serializers.Serializer):
     recurringRevenue = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
     contractMonths = serializers.IntegerField(required=False)
     tags = serializers.ListField(child=serializers.CharField(), required=False)
+    lostReason = serializers.CharField(
+        required=False,
+        help_text="With a lost stage: a lost reason's id or title (any case); required when "
+        "the server sets LOST_REASON_REQUIRED_IN_API. Refused with another stage.",
+    )
+    lostComment = serializers.CharField(
+        required=False, allow_blank=True, help_text="With a lost stage: why, in words"
+    )
 
 
 class OpportunityIdsSerializer(serializers.Serializer):
@@ -238,6 +251,16 @@ class AccessBatchSerializer(AccessSerializer):
 
 class StageMoveSerializer(serializers.Serializer):
     stageid = serializers.IntegerField(help_text="Falls back to the {id} path segment")
+    lostReason = serializers.CharField(
+        required=False, help_text="With a lost stage: a lost reason's id or title"
+    )
+    lostComment = serializers.CharField(required=False, allow_blank=True)
+
+
+class LostReasonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    sortOrder = serializers.IntegerField()
 
 
 class CreationDateSerializer(serializers.Serializer):

@@ -12,7 +12,7 @@ from core.models import Currency
 from core.selectors import currency_get
 from opportunities.errors import StageNotFound
 from opportunities.models import BidType, LeadSource, OpportunityStatus, Stage
-from opportunities.selectors import stage_get
+from opportunities.selectors import lost_reason_find, stage_get
 
 
 def users_from_guids(guids, field: str) -> list[User]:
@@ -89,6 +89,25 @@ def list_item_from_reference(model, value: str | None, field: str):
     return item
 
 
+def lost_reason_from_reference(value: str | None, field: str = "lostReason"):
+    """A lost reason by id or title (any case); empty means none; unknown is a 400."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    reason = lost_reason_find(reference=text)
+    if reason is None:
+        raise InvalidInput(f"Unknown {field} '{text[:100]}'.", field=field)
+    return reason
+
+
+def lost_arguments(params) -> dict:
+    """`lostReason` and `lostComment` of a stage move, as `opportunity_move_to_stage` takes them."""
+    return {
+        "lost_reason": lost_reason_from_reference(params.reference("lostReason")),
+        "lost_comment": params.string("lostComment") or "",
+    }
+
+
 def probability_clamped(value: int | None) -> int | None:
     """Clamped to 0..100, as ONLYOFFICE does."""
     return None if value is None else max(0, min(100, value))
@@ -129,6 +148,8 @@ WRITE_FIELDS = {
     "recurringRevenue": ("recurring_revenue", lambda p, n: p.decimal(n)),
     "contractMonths": ("contract_months", lambda p, n: p.integer(n)),
     "tags": ("tags", lambda p, n: _tags(p.sequence(n))),
+    "lostReason": ("lost_reason", lambda p, n: lost_reason_from_reference(p.reference(n), n)),
+    "lostComment": ("lost_comment", lambda p, n: p.string(n)),
 }
 
 CONTACT_FIELDS = {"contactid": "contact", "customerid": "customer"}
@@ -160,4 +181,5 @@ def opportunity_create_arguments(params, *, user) -> dict:
     changes["custom_fields"] = changes.get("custom_fields") or {}
     changes["is_private"] = bool(changes.get("is_private"))
     changes["title"] = changes.get("title") or ""
+    changes["lost_comment"] = changes.get("lost_comment") or ""
     return changes

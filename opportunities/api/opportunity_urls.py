@@ -1,8 +1,9 @@
 """ONLYOFFICE's opportunity routes, each with an optional `.json`/`.xml`/`.tml` suffix. Literal
-segments (`filter`, `access`, `byprefix`) never match `<int:…>` (`[0-9]+`)."""
+segments (`filter`, `access`, `byprefix`, `lostreason`) never match `<int:…>` (`[0-9]+`)."""
 
 from crm_project.api.routing import route
 from opportunities.api import views
+from opportunities.api.lost_reason_views import LostReasonListView
 
 urlpatterns = [
     route("opportunity", views.OpportunityCollectionView.as_view(), name="api-opportunity"),
@@ -18,6 +19,9 @@ urlpatterns = [
         "opportunity/access",
         views.OpportunityAccessBatchView.as_view(),
         name="api-opportunity-access-batch",
+    ),
+    route(
+        "opportunity/lostreason", LostReasonListView.as_view(), name="api-opportunity-lostreason"
     ),
     route(
         "opportunity/byprefix",

@@ -61,6 +61,8 @@ OPPORTUNITY_FIELDS = (
     "one_time_revenue",
     "recurring_revenue",
     "contract_months",
+    "lost_reason_id",
+    "lost_comment",
 )
 STAGE_FIELDS = (*STAGE_EDITABLE_FIELDS, "sort_order")
 CURRENCY_FIELDS = ("title", "symbol", "culture_name", "is_convertible", "is_basic")
@@ -80,6 +82,7 @@ ROW_FIELDS = (
     *_prefixed("bid_currency__", CURRENCY_FIELDS),
     "source__title",
     "status__title",
+    "lost_reason__title",
 )
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -357,6 +360,12 @@ class RowBatch:
             "expectedCloseDate": format_datetime(row.expected_close_date, zone),
             "source": {"id": row.source_id, "title": row.source__title} if row.source_id else None,
             "status": {"id": row.status_id, "title": row.status__title} if row.status_id else None,
+            "lostReason": (
+                {"id": row.lost_reason_id, "title": row.lost_reason__title}
+                if row.lost_reason_id
+                else None
+            ),
+            "lostComment": row.lost_comment,
             "tags": sorted(self.tags.get(opportunity_id, ()), key=str.lower),
             "isPrivate": is_private,
             "accessList": (

@@ -6,6 +6,7 @@ read is a 404 everywhere and never appears in a list or a batch."""
 
 from functools import partial
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
@@ -17,6 +18,7 @@ from opportunities.api import docs_serializers as docs
 from opportunities.api.filters import WITHIN_STAGE_ORDER, OpportunityFilterSet, SortBy
 from opportunities.api.inputs import (
     access_list_from,
+    lost_arguments,
     opportunity_changes,
     opportunity_create_arguments,
 )
@@ -147,7 +149,12 @@ class OpportunityDetailView(OpportunityBaseView):
     def put(self, request, opportunityid, format=None):
         opportunity = self.opportunity()
         changes = opportunity_changes(self.params(), user=request.user)
-        services.opportunity_update(opportunity=opportunity, updated_by=request.user, **changes)
+        services.opportunity_update(
+            opportunity=opportunity,
+            updated_by=request.user,
+            require_lost_reason=settings.LOST_REASON_REQUIRED_IN_API,
+            **changes,
+        )
         return self.render_one(opportunity.pk)
 
     @extend_schema(
@@ -180,7 +187,11 @@ class OpportunityCollectionView(OpportunityBaseView):
     )
     def post(self, request, format=None):
         changes = opportunity_create_arguments(self.params(), user=request.user)
-        opportunity = services.opportunity_create(created_by=request.user, **changes)
+        opportunity = services.opportunity_create(
+            created_by=request.user,
+            require_lost_reason=settings.LOST_REASON_REQUIRED_IN_API,
+            **changes,
+        )
         return self.render_one(opportunity.pk)
 
     @extend_schema(
@@ -267,7 +278,9 @@ class OpportunityStageView(OpportunityBaseView):
         summary="Move an opportunity to a stage",
         description="`stageid` comes from the query or body; the `{id}` segment is used only "
         "when it is absent. Sets the probability from the stage, and the actual close date "
-        "on a closed stage (cleared on an open one).",
+        "on a closed stage (cleared on an open one). A lost stage takes `lostReason` (id or "
+        "title) and `lostComment`, required when the server sets LOST_REASON_REQUIRED_IN_API; "
+        "another stage refuses them, and leaving the lost stages clears them.",
         parameters=[ID_PARAMETER, OpenApiParameter("id", int, OpenApiParameter.PATH)],
         request=docs.StageMoveSerializer,
         responses=docs.OpportunitySerializer,
@@ -284,7 +297,11 @@ class OpportunityStageView(OpportunityBaseView):
             raise
         # the service locks the row, checking visibility (who may read edits) in that query
         services.opportunity_move_to_stage(
-            opportunity=Opportunity(pk=opportunity_id), stage=stage, moved_by=request.user
+            opportunity=Opportunity(pk=opportunity_id),
+            stage=stage,
+            moved_by=request.user,
+            require_lost_reason=settings.LOST_REASON_REQUIRED_IN_API,
+            **lost_arguments(params),
         )
         return self.render_one(opportunity_id)
 
