@@ -7,6 +7,7 @@ from django.http import HttpResponse
 
 from crm_project.api.exceptions import too_big_message
 from crm_project.api.request_checks import api_refusal, body_too_big, query_problem
+from rambase.request_checks import is_rambase_path, rambase_refusal
 
 API_PREFIX = "/api/"
 
@@ -18,6 +19,8 @@ class RequestSanityMiddleware:
     def __call__(self, request):
         if request.path_info.startswith(API_PREFIX):
             refusal = api_refusal(request)
+        elif is_rambase_path(request.path_info):
+            refusal = rambase_refusal(request)
         else:
             refusal = _page_refusal(request)
         if refusal is not None:

@@ -22,6 +22,8 @@ urlpatterns = [
     path("api/", include("crm_project.api.urls")),
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
+    # RamBase's resources at the host root (/sales/, /system/, /oauth2/, ...)
+    path("", include("rambase.urls")),
     path("", include("activities.urls")),
     path("", include("opportunities.urls")),
     path("", include("opportunities.people_urls")),  # the contact and people pages, with deals

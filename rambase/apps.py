@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RamBaseConfig(AppConfig):
+    name = "rambase"
+    verbose_name = "RamBase API"
