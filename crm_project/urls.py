@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("opportunities.urls")),
     path("", include("opportunities.people_urls")),  # the contact and people pages, with deals
+    path("", include("opportunities.trash_urls")),  # the Trash page and its restores
 ]

@@ -16,6 +16,7 @@ from core.admin_services import (
 )
 from core.forms import HIDDEN_FIELDS
 from core.models import CustomFieldDefinition, EntityType
+from opportunities import trash_admin  # noqa: F401 (registers the trash's admin)
 from opportunities.models import (
     STAGE_EDITABLE_FIELDS,
     LeadSource,
@@ -39,6 +40,7 @@ from opportunities.services import (
     stage_reorder,
     stage_update,
 )
+from opportunities.trash_selectors import trash_days
 
 
 @admin.register(Stage)
@@ -354,6 +356,12 @@ class OpportunityAdmin(ServiceModelAdmin):
             **changes,
         )
 
+    def get_deleted_objects(self, objs, request):
+        """The confirmation lists the deals alone: deleting moves them to the trash, with
+        everything they hold kept for a restore (nothing else is deleted)."""
+        deals = [f"{obj} (to the trash: restorable for {trash_days()} days)" for obj in objs]
+        return deals, {Opportunity._meta.verbose_name_plural: len(deals)}, set(), []
+
     def service_delete(self, request, obj):
         opportunity_delete(opportunity=obj, deleted_by=request.user)
 
@@ -374,6 +382,9 @@ class StageChangeAdmin(admin.ModelAdmin):
     search_fields = ("opportunity__title",)
     list_select_related = ("opportunity", "from_stage", "to_stage", "changed_by")
     date_hierarchy = "changed_at"
+
+    def get_queryset(self, request):  # a deal in the trash is not listed, nor its history
+        return super().get_queryset(request).filter(opportunity__deleted_at__isnull=True)
 
     def has_add_permission(self, request):
         return False

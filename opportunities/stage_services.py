@@ -1,6 +1,8 @@
 """Writes on the pipeline's stages (administrators only)."""
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
 from core.counts_cache import counts_invalidate
@@ -9,7 +11,7 @@ from core.limits import check_length
 from core.locks import lock_rows
 from core.services import require_admin
 from opportunities.errors import StageInUse
-from opportunities.models import Stage, StageType
+from opportunities.models import Opportunity, Stage, StageChange, StageType
 from opportunities.validation import clean_whole, invalid
 
 
@@ -110,12 +112,42 @@ def stage_reorder(*, stage_ids: list[int] | None, reordered_by: User) -> list[St
 
 @transaction.atomic
 def stage_delete(*, stage: Stage, deleted_by: User) -> Stage:
+    """Delete a stage that holds no live deal (StageInUse otherwise). Deals in the trash
+    that sit in it move to another stage (the first of the same kind, else the first), with
+    a stage history row, so they can still be restored; StageInUse when no stage is left."""
     require_admin(deleted_by)
     stage = lock_rows(Stage.objects.filter(pk=stage.pk)).get()
     if stage.opportunities.exists():
         raise StageInUse()
+    # every deal of the stage, trashed or not, locked: a restore meanwhile is seen here
+    held = list(lock_rows(Opportunity.all_objects.filter(stage=stage)))
+    if any(deal.deleted_at is None for deal in held):
+        raise StageInUse()
+    if held:
+        _move_trashed_deals(held, away_from=stage, moved_by=deleted_by)
     counts_invalidate()
     stage_id = stage.pk
     stage.delete()
     stage.pk = stage_id
     return stage
+
+
+def _move_trashed_deals(deals: list[Opportunity], *, away_from: Stage, moved_by: User) -> None:
+    others = Stage.objects.exclude(pk=away_from.pk).order_by("sort_order", "id")
+    target = others.filter(stage_type=away_from.stage_type).first() or others.first()
+    if target is None:
+        raise StageInUse("Can't be deleted: deals in the trash are in this stage, the only one.")
+    now = timezone.now()
+    Opportunity.all_objects.filter(pk__in=[deal.pk for deal in deals]).update(
+        stage=target, stage_entered_at=now, version=F("version") + 1
+    )
+    StageChange.objects.bulk_create(
+        StageChange(
+            opportunity_id=deal.pk,
+            from_stage=away_from,
+            to_stage=target,
+            changed_by=moved_by,
+            changed_at=now,
+        )
+        for deal in deals
+    )

@@ -54,6 +54,8 @@ from opportunities.services import (
     opportunity_set_access,
     opportunity_update,
 )
+from opportunities.trash_selectors import trash_days
+from opportunities.trash_views import trash_message
 
 LIST_PAGE_SIZE = 25
 LIST_SORTS = {
@@ -396,11 +398,13 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def opportunity_remove(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = opportunity_get_editable(user=request.user, opportunity_id=pk)
     if request.method == "POST":
-        opportunity_delete(opportunity=opportunity, deleted_by=request.user)
-        messages.success(request, f"Opportunity “{opportunity.title}” deleted.")
+        opportunity = opportunity_delete(opportunity=opportunity, deleted_by=request.user)
+        messages.success(request, trash_message(request, opportunity))
         return redirect("board")
     return render(
-        request, "opportunities/opportunity_confirm_delete.html", {"opportunity": opportunity}
+        request,
+        "opportunities/opportunity_confirm_delete.html",
+        {"opportunity": opportunity, "trash_days": trash_days()},
     )
 
 

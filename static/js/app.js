@@ -77,7 +77,9 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("#toasts .toast").forEach(function (item) {
-      dismissLater(item, item.classList.contains("toast-error") ? 8000 : 5000);
+      // an error, or a message with an action (the Undo after a delete), stays longer
+      var lasting = item.classList.contains("toast-error") || item.querySelector("form");
+      dismissLater(item, lasting ? 12000 : 5000);
     });
     initContactForm();
   });
