@@ -20,6 +20,7 @@ from opportunities import trash_admin  # noqa: F401 (registers the trash's admin
 from opportunities.models import (
     STAGE_EDITABLE_FIELDS,
     LeadSource,
+    LostReason,
     Opportunity,
     OpportunityCustomFieldValue,
     OpportunityMember,
@@ -117,7 +118,8 @@ class StageAdmin(ServiceModelAdmin):
 
 
 class SortedListAdmin(admin.ModelAdmin):
-    """Lead sources and statuses: plain lists without rules (no service owns them)."""
+    """Lead sources, statuses and lost reasons: plain lists without rules (no service owns
+    them; a retired lost reason stays on the deals that carry it)."""
 
     list_display = ("title", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
@@ -128,6 +130,7 @@ class SortedListAdmin(admin.ModelAdmin):
 
 admin.site.register(LeadSource, SortedListAdmin)
 admin.site.register(OpportunityStatus, SortedListAdmin)
+admin.site.register(LostReason, SortedListAdmin)
 
 
 class OpportunityMemberInline(admin.TabularInline):
@@ -201,11 +204,14 @@ class OpportunityAdminForm(AccessListAdminForm):
             "expected_close_date",
             "source",
             "status",
+            "lost_reason",
+            "lost_comment",
             "tags",
             "is_private",
         )
 
 
+LOST = ("lost_reason", "lost_comment")  # with a lost stage only (opportunities/lost_reasons.py)
 RELATIONS = (
     "stage",
     "bid_currency",
@@ -228,12 +234,14 @@ class OpportunityAdmin(ServiceModelAdmin):
         "weighted",
         "responsible",
         "expected_close_date",
+        "lost_reason",
         "is_private",
         "updated_at",
     )
     list_filter = (
         "stage",
         "stage__stage_type",
+        "lost_reason",
         "is_private",
         "bid_currency",
         "source",
@@ -257,7 +265,7 @@ class OpportunityAdmin(ServiceModelAdmin):
         "bid_currency",
         "tags",
     )
-    list_select_related = ("stage", "bid_currency", "responsible")
+    list_select_related = ("stage", "bid_currency", "responsible", "lost_reason")
     date_hierarchy = "created_at"
     readonly_fields = (
         "stage_entered_at",
@@ -291,6 +299,7 @@ class OpportunityAdmin(ServiceModelAdmin):
                     "actual_close_date",
                     "stage_entered_at",
                     ("source", "status"),
+                    ("lost_reason", "lost_comment"),
                     "tags",
                     ("created_at", "updated_at"),
                 )
@@ -329,7 +338,7 @@ class OpportunityAdmin(ServiceModelAdmin):
         return None
 
     def service_save(self, request, form, formsets, change):
-        fields = [n for n in (*SCALAR_FIELDS, *RELATIONS, "tags") if n in form.fields]
+        fields = [n for n in (*SCALAR_FIELDS, *RELATIONS, *LOST, "tags") if n in form.fields]
         members = self._members(formsets)
         custom_values = custom_values_from_formsets(formsets, OpportunityCustomFieldValue)
         if not change:
