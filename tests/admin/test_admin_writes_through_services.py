@@ -275,7 +275,10 @@ def test_admin_delete_view_deletes_through_the_service(admin_browser, private_op
     response = admin_browser.post(url, {"post": "yes"})
     assert response.status_code == 302
     assert not Opportunity.objects.filter(pk=private_opportunity.pk).exists()
-    assert not OpportunityUserObjectPermission.objects.exists()
+    # in the trash, its access list kept for a restore
+    trashed = Opportunity.all_objects.get(pk=private_opportunity.pk)
+    assert trashed.deleted_at is not None and trashed.deletion_batch is not None
+    assert OpportunityUserObjectPermission.objects.filter(content_object=trashed).exists()
 
 
 def test_stage_in_use_is_not_deleted_and_the_admin_is_told(admin_browser, opportunity):

@@ -220,7 +220,12 @@ def test_delete_returns_the_wrapper_without_members_fields_or_access(
     assert body["isPrivate"] is False and body["accessList"] == []
     assert body["contact"]["id"] == person.pk
     assert not Opportunity.objects.filter(pk=rich_opportunity.pk).exists()
-    assert not OpportunityMember.objects.exists()
+    assert client_for(user).get(f"{URL}/{rich_opportunity.pk}").status_code == 404
+    # in the trash, with what it held, for a restore
+    trashed = Opportunity.all_objects.get(pk=rich_opportunity.pk)
+    assert trashed.deleted_at is not None and trashed.deleted_by == user
+    assert OpportunityMember.objects.filter(opportunity=trashed).exists()
+    assert OpportunityCustomFieldValue.objects.filter(opportunity=trashed).exists()
 
 
 def test_delete_returns_404_and_keeps_the_row_when_the_caller_is_a_stranger(

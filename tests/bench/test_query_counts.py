@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.api.authentication import token_issue
 from core.models import CustomFieldDefinition, EntityType
-from opportunities.models import OpportunityCustomFieldValue, Stage
+from opportunities.models import Opportunity, OpportunityCustomFieldValue, Stage
 from tests.factories import OpportunityFactory, PersonFactory
 
 API = "/api/2.0/crm"
@@ -93,3 +93,7 @@ def test_group_delete_costs_a_fixed_number_of_queries_when_the_batch_grows(
     assert response.status_code == 200
     assert sorted(item["id"] for item in response.json()["response"]) == sorted(ids)
     assert count == GROUP_DELETE_QUERIES
+    assert not Opportunity.objects.filter(pk__in=ids).exists()
+    trashed = Opportunity.all_objects.filter(pk__in=ids)
+    assert trashed.in_trash().count() == size  # kept in the trash, as one batch
+    assert trashed.values("deletion_batch").distinct().count() == 1

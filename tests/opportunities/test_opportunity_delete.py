@@ -8,7 +8,9 @@ from opportunities.models import (
     OpportunityUserObjectPermission,
     StageChange,
 )
+from opportunities.selectors import opportunity_list_visible_to
 from opportunities.services import opportunity_delete, opportunity_delete_many
+from opportunities.trash_selectors import opportunity_trash_visible_to
 from tests.factories import (
     OpportunityCustomFieldValueFactory,
     OpportunityFactory,
@@ -42,11 +44,18 @@ def loaded_opportunity(user, other_user, person):
 
 
 def test_opportunity_and_its_rows_gone_when_deleted(loaded_opportunity, user, person):
+    """Gone for every read (the default manager), its rows kept in the trash for a restore."""
+    before = row_counts()
+
     deleted = opportunity_delete(opportunity=loaded_opportunity, deleted_by=user)
 
     assert deleted.pk == loaded_opportunity.pk
     assert deleted.title == loaded_opportunity.title
-    assert row_counts() == dict.fromkeys(row_counts(), 0)
+    assert row_counts() == {**before, "Opportunity": 0}
+    assert not opportunity_list_visible_to(user=user).filter(pk=deleted.pk).exists()
+    trashed = Opportunity.all_objects.get(pk=deleted.pk)
+    assert trashed.deleted_at is not None and trashed.deleted_by == user
+    assert list(opportunity_trash_visible_to(user=user)) == [trashed]
     person.refresh_from_db()  # contacts stay
 
 
