@@ -9,6 +9,7 @@ from accounts.models import User
 from core.counts_cache import counts_invalidate
 from core.errors import AccessDenied
 from core.services import access_list_apply
+from opportunities.audit_snapshots import AuditSnapshot
 from opportunities.lock_objects import check_version, opportunities_lock, opportunity_lock
 from opportunities.models import Opportunity, OpportunityUserObjectPermission
 from opportunities.selectors import opportunity_can_change_access
@@ -53,12 +54,14 @@ def opportunity_set_access(
         raise AccessDenied()
     check_version(opportunity, expected_version)
     users = clean_access_list(access_list) if access_list is not None else None
+    audit = AuditSnapshot(opportunity, fields=(), access=True)
     apply_access(
         opportunity, is_private=bool(is_private), access_list=users, set_by=set_by, notify=notify
     )
     opportunity.updated_at = timezone.now()
     opportunity.version += 1
     opportunity.save(update_fields=["updated_at", "version"])
+    audit.record(opportunity, changed_by=set_by)
     return opportunity
 
 

@@ -100,14 +100,13 @@ def datetime_text(value: datetime | None) -> str:
     return timezone.localtime(value).isoformat(timespec="seconds") if value is not None else ""
 
 
-def audit_text(opportunity: Opportunity, field: str) -> str:
-    """The value of the opportunity's `field` as people read it. Relations are read through
-    the instance (load them with the row, or set them, to spend no query)."""
-    value = getattr(opportunity, field)
+def value_text(field: str, value, *, currency_code: str = "") -> str:
+    """A value of the opportunity's `field` as people read it (a relation as its object;
+    money in `currency_code`)."""
     if field in MONEY_FIELDS:
-        return money_text(value, opportunity.bid_currency_id or "")
+        return money_text(value, currency_code)
     if field == "bid_currency":
-        return opportunity.bid_currency_id or ""
+        return getattr(value, "pk", value) or ""
     if field in CLOSE_DATE_FIELDS:
         return date_text(value)
     if field in TIMESTAMP_FIELDS:
@@ -125,6 +124,16 @@ def audit_text(opportunity: Opportunity, field: str) -> str:
     if isinstance(value, bool):
         return yes_no(value)
     return "" if value is None else str(value)
+
+
+def audit_text(opportunity: Opportunity, field: str) -> str:
+    """The value of the opportunity's `field` as people read it. Relations are read through
+    the instance (load them with the row, or set them, to spend no query)."""
+    if field == "bid_currency":
+        return opportunity.bid_currency_id or ""
+    return value_text(
+        field, getattr(opportunity, field), currency_code=opportunity.bid_currency_id or ""
+    )
 
 
 def audit_snapshot(opportunity: Opportunity, fields: Iterable[str]) -> dict[str, str]:
@@ -315,3 +324,43 @@ def audit_list_changes(
         if key not in before
     ]
     return removed + added
+
+
+def audit_record_member_change(
+    opportunity: Opportunity,
+    *,
+    contact,
+    changed_by: User | None,
+    added: bool = False,
+    removed: bool = False,
+    primary_cleared: bool = False,
+) -> list[OpportunityAudit]:
+    """A contact linked to the opportunity (`added`) or unlinked (`removed`, and
+    `primary_cleared` when it was the primary contact): one insert."""
+    name = contact_text(contact)
+    at = timezone.now()
+    rows = []
+    if primary_cleared:
+        rows.append(
+            audit_row(
+                opportunity,
+                action=AuditAction.CHANGED,
+                changed_by=changed_by,
+                field="contact",
+                old_value=name,
+                at=at,
+            )
+        )
+    if added or removed:
+        values = {"new_value": name} if added else {"old_value": name}
+        rows.append(
+            audit_row(
+                opportunity,
+                action=AuditAction.CHANGED,
+                changed_by=changed_by,
+                field="members",
+                at=at,
+                **values,
+            )
+        )
+    return audit_save(rows)

@@ -25,10 +25,13 @@ from opportunities.access_services import (  # noqa: F401
     opportunity_set_access,
     opportunity_set_access_many,
 )
+from opportunities.audit import audit_record, audit_record_member_change
+from opportunities.audit_snapshots import AuditSnapshot
 from opportunities.errors import ResponsibleChangeDenied
 from opportunities.lock_objects import bump_version, check_version, opportunity_lock
 from opportunities.lost_reasons import UNSET, apply_lost_values, lost_values
 from opportunities.models import (
+    AuditAction,
     LeadSource,
     LostReason,
     Opportunity,
@@ -228,6 +231,13 @@ def opportunity_create(
         apply_access(
             opportunity, is_private=True, access_list=access_users, set_by=created_by, notify=notify
         )
+    audit_record(
+        opportunity,
+        action=AuditAction.CREATED,
+        changed_by=created_by,
+        new_value=opportunity.title,
+        at=now,
+    )
     return opportunity
 
 
@@ -288,6 +298,13 @@ def opportunity_update(
         clean_access_list(changes["access_list"])
         if changes.get("access_list") is not None
         else None
+    )
+    audit = AuditSnapshot(
+        opportunity,
+        members=members is not None or cleaned.get("contact") is not None,
+        tags="tags" in changes,
+        custom_field_ids=[definition.pk for definition in custom_values],
+        access=bool(ACCESS_FIELDS & set(changes)),
     )
 
     previous_stage_id = opportunity.stage_id
@@ -351,7 +368,12 @@ def opportunity_update(
             set_by=updated_by,
             notify=bool(changes.get("notify")),
         )
+    audit.record(opportunity, changed_by=updated_by, at=now)
     return opportunity
+
+
+# What a move changes besides the stage (which StageChange records): the audit rows it writes.
+MOVE_AUDITED_FIELDS = ("success_probability", "actual_close_date", "lost_reason", "lost_comment")
 
 
 @transaction.atomic
@@ -370,6 +392,7 @@ def opportunity_move_to_stage(
     `require_lost_reason`; leaving the lost stages clears them). Moving to the current stage
     changes nothing but a lost deal's reason and comment when given."""
     opportunity = opportunity_lock(opportunity, editable_by=moved_by)
+    audit = AuditSnapshot(opportunity, fields=MOVE_AUDITED_FIELDS)
     counts_invalidate()
     if not isinstance(stage, Stage):
         raise invalid("Deal milestone is not found", "stage")
@@ -387,6 +410,7 @@ def opportunity_move_to_stage(
             opportunity.updated_at = timezone.now()
             opportunity.version += 1
             opportunity.save(update_fields=[*changed, "updated_at", "version"])
+        audit.record(opportunity, changed_by=moved_by)
         return opportunity
     lost_changed = apply_lost_values(opportunity, lost)
     now = timezone.now()
@@ -411,6 +435,7 @@ def opportunity_move_to_stage(
     _record_stage_change(
         opportunity, from_stage_id=previous_stage_id, to_stage=stage, changed_by=moved_by, at=now
     )
+    audit.record(opportunity, changed_by=moved_by, at=now)
     return opportunity
 
 
@@ -441,6 +466,7 @@ def opportunity_add_member(
     _, created = OpportunityMember.objects.get_or_create(opportunity=opportunity, contact=contact)
     if created:
         bump_version(opportunity)
+        audit_record_member_change(opportunity, contact=contact, changed_by=added_by, added=True)
     return contact
 
 
@@ -464,6 +490,13 @@ def opportunity_remove_member(
     deleted, _ = OpportunityMember.objects.filter(opportunity=opportunity, contact=contact).delete()
     if deleted and not was_primary:
         bump_version(opportunity)
+    audit_record_member_change(
+        opportunity,
+        contact=contact,
+        changed_by=removed_by,
+        removed=bool(deleted),
+        primary_cleared=was_primary,
+    )
     return contact
 
 
@@ -473,8 +506,10 @@ def opportunity_set_custom_field(
 ) -> OpportunityCustomFieldValue | None:
     opportunity = opportunity_lock(opportunity, editable_by=set_by)
     cleaned = clean_custom_fields({field_id: value})
+    audit = AuditSnapshot(opportunity, fields=(), custom_field_ids=[d.pk for d in cleaned])
     _set_custom_values(opportunity, cleaned)
     bump_version(opportunity)
+    audit.record(opportunity, changed_by=set_by)
     return OpportunityCustomFieldValue.objects.filter(
         opportunity=opportunity, field_id=field_id
     ).first()
@@ -527,6 +562,7 @@ def opportunity_set_timestamps(
     """ONLYOFFICE's hidden test methods (`…/creationdate`, `…/lastmodifeddate`): admins only."""
     require_admin(set_by)
     opportunity = opportunity_lock(opportunity)
+    audit = AuditSnapshot(opportunity, fields=("created_at", "updated_at"))
     fields = []
     for name, value in (("created_at", created_at), ("updated_at", updated_at)):
         if value is not None:
@@ -535,4 +571,5 @@ def opportunity_set_timestamps(
     if fields:
         opportunity.version += 1
         opportunity.save(update_fields=[*fields, "version"])
+        audit.record(opportunity, changed_by=set_by)
     return opportunity

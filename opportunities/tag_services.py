@@ -12,8 +12,10 @@ from core.errors import NotFound
 from core.locks import lock_rows
 from core.models import EntityType, Tag
 from core.services import require_admin, tags_get_or_create
+from opportunities.audit import audit_record
+from opportunities.audit_snapshots import audit_tag_changes_many
 from opportunities.lock_objects import bump_version, opportunities_lock, opportunity_lock
-from opportunities.models import Opportunity
+from opportunities.models import AuditAction, Opportunity
 from opportunities.selectors import opportunity_list_visible_to
 from opportunities.validation import invalid
 
@@ -23,8 +25,17 @@ def opportunity_add_tag(*, opportunity: Opportunity, tag_name: str, added_by: Us
     opportunity = opportunity_lock(opportunity, editable_by=added_by)
     counts_invalidate()
     (tag,) = tags_get_or_create(entity_type=EntityType.OPPORTUNITY, titles=[tag_name])
+    added = not opportunity.tags.filter(pk=tag.pk).exists()
     opportunity.tags.add(tag)
     bump_version(opportunity)
+    if added:
+        audit_record(
+            opportunity,
+            action=AuditAction.CHANGED,
+            changed_by=added_by,
+            field="tags",
+            new_value=tag.title,
+        )
     return tag
 
 
@@ -36,6 +47,10 @@ def opportunity_remove_tag(*, opportunity: Opportunity, tag_name: str, removed_b
     if tags:
         opportunity.tags.remove(*tags)
         bump_version(opportunity)
+    for tag in tags:
+        audit_tag_changes_many(
+            [opportunity.pk], tag_title=tag.title, added=False, changed_by=removed_by
+        )
 
 
 @transaction.atomic
@@ -51,11 +66,22 @@ def opportunity_tag_add_many(
     editable = list(lock_rows(visible).values_list("pk", flat=True))
     counts_invalidate()
     (tag,) = tags_get_or_create(entity_type=EntityType.OPPORTUNITY, titles=[tag_name])
+    carrying = set(
+        Opportunity.tags.through.objects.filter(
+            tag_id=tag.pk, opportunity_id__in=editable
+        ).values_list("opportunity_id", flat=True)
+    )
     Opportunity.tags.through.objects.bulk_create(
         [Opportunity.tags.through(opportunity_id=pk, tag_id=tag.pk) for pk in editable],
         ignore_conflicts=True,
     )
     Opportunity.objects.filter(pk__in=editable).update(version=F("version") + 1)
+    audit_tag_changes_many(
+        [pk for pk in editable if pk not in carrying],
+        tag_title=tag.title,
+        added=True,
+        changed_by=added_by,
+    )
     return tag, editable
 
 
@@ -74,6 +100,7 @@ def opportunity_tag_delete(*, tag_name: str, deleted_by: User) -> Tag:
     carrying = list(tag.opportunities.values_list("pk", flat=True))
     opportunities_lock(carrying)
     Opportunity.objects.filter(pk__in=carrying).update(version=F("version") + 1)
+    audit_tag_changes_many(carrying, tag_title=tag.title, added=False, changed_by=deleted_by)
     counts_invalidate()
     tag_id = tag.pk
     tag.delete()

@@ -16,7 +16,8 @@ from tests.factories import OpportunityFactory, PersonFactory
 
 API = "/api/2.0/crm"
 GET_ONE_QUERIES = 7
-MOVE_QUERIES = 13
+# issue 11: +1 the stage the lost-reason rule reads, +1 the audit row of the probability change
+MOVE_QUERIES = 15
 GROUP_DELETE_QUERIES = 13  # a soft delete (to the trash) since issue 11
 
 
