@@ -23,6 +23,10 @@ from opportunities.models import Opportunity
 from opportunities.selectors import OPPORTUNITY_READERS, opportunity_get_visible
 
 HISTORY_SEARCH_FIELDS = ("content",)
+# A search is a few words: each is a LIKE over the content, and thousands of them (or one
+# of megabytes) exceed what the databases take in one query.
+MAX_SEARCH_WORDS = 20
+MAX_SEARCH_LENGTH = 1000
 
 
 class HistoryEventNotFound(NotFound):
@@ -176,6 +180,14 @@ def history_event_filter(*, user, criteria: HistoryFilter) -> QuerySet[HistoryEv
     if criteria.to_date is not None:
         events = events.filter(created_at__lte=criteria.to_date)
     if criteria.text.strip():
+        if len(criteria.text) > MAX_SEARCH_LENGTH or len(criteria.text.split()) > MAX_SEARCH_WORDS:
+            raise InvalidInput(
+                "{field} takes at most {words} words and {length} characters.",
+                field="text",
+                entity="historyevent",
+                words=MAX_SEARCH_WORDS,
+                length=MAX_SEARCH_LENGTH,
+            )
         events = events.filter(text_search_q(criteria.text, HISTORY_SEARCH_FIELDS))
     return events.order_by(*_order(criteria))
 
@@ -236,6 +248,8 @@ def history_category_get(*, category_id: int) -> HistoryCategory:
 def history_category_find(*, title: str) -> HistoryCategory | None:
     """The category with this title: the exact one, else the only one in another case."""
     title = (title or "").strip()
+    if not title or len(title) > HistoryCategory._meta.get_field("title").max_length:
+        return None
     exact = HistoryCategory.objects.filter(title=title).first()
     if exact is not None:
         return exact

@@ -70,6 +70,21 @@ WIRE_NAMES: dict[str, dict[str, str]] = {
         "notify_users": "notifyUserList",
         "entity_type": "entityType",
         "files": "fileId",
+        "text": "filterValue",
+    },
+    "task": {
+        "opportunity": "entityId",
+        "contact": "contactId",
+        "responsible": "responsibleId",
+        "category": "categoryId",
+        "alert_minutes": "alertValue",
+        "entity_type": "entityType",
+        "sort_by": "sortBy",
+    },
+    "taskcategory": {
+        "image_name": "imageName",
+        "sort_order": "sortOrder",
+        "new_category": "newcategoryid",
     },
     "historycategory": {
         "image_name": "imageName",
