@@ -108,6 +108,18 @@ class Task(models.Model):
     alert_minutes = models.PositiveIntegerField(
         default=0, help_text="Remind this many minutes before the deadline; 0 for no reminder."
     )
+    remind_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the reminder is due (deadline minus alert_minutes); null without one.",
+    )
+    reminded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the reminder for the current remind_at was mailed (send_task_reminders).",
+    )
     opportunity = models.ForeignKey(
         "opportunities.Opportunity",
         null=True,
@@ -138,6 +150,11 @@ class Task(models.Model):
             models.Index(fields=["opportunity", "is_closed", "deadline"], name="task_opp_idx"),
             models.Index(fields=["contact", "is_closed", "deadline"], name="task_contact_idx"),
             models.Index(fields=["is_closed", "deadline", "id"], name="task_deadline_idx"),
+            models.Index(
+                fields=["remind_at"],
+                name="task_remind_idx",
+                condition=Q(is_closed=False, reminded_at__isnull=True, remind_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="task_title_not_empty"),

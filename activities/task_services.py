@@ -1,1 +1,493 @@
-"""Filled in by the deal life-cycle work (issue 11)."""
+"""Writes on tasks: create (also one per contact), update, close, reopen, delete, and the
+reminders. Every write keeps the next task date of the opportunities it touches
+(`Opportunity.next_task_due`, through opportunities/next_step_services.py).
+
+Decisions 3, 4, 10 and 12 of the wire contract: the responsible is an active user (by default
+the caller) who can read what the task is linked to; a linked opportunity or contact must exist
+and be readable by the caller (else a 400 "not found" naming the field); the deadline is
+required; an update changes only what it names. A guest may be made responsible (as for
+opportunities: ONLYOFFICE clients do it), reads nothing of it and is mailed nothing.
+
+Assigning a task (creating it, or changing its responsible) mails the new responsible after the
+commit, unless they assigned it themselves; a failing mail server never undoes the write.
+
+Locks: the task's row first, then the rows of the opportunities whose next task date the write
+changes (primary-key order), before the task is written: two writes on tasks of one deal wait
+for each other, so the date each computes includes the other's."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from accounts.models import User
+from activities.models import Task, TaskCategory
+from activities.task_selectors import (
+    TASK,
+    TaskCategoryNotFound,
+    TaskNotFound,
+    open_task_earliest_deadline,
+    task_can_edit,
+    task_live_q,
+    task_visible_q,
+)
+from contacts.models import Contact
+from contacts.selectors import contact_can_read, contact_list_visible_to
+from core.errors import AccessDenied, InvalidInput
+from core.limits import check_integer, check_length
+from core.locks import lock_rows, lock_rows_for_reference
+from core.notifications import notify_users_on_commit
+from opportunities.models import Opportunity
+from opportunities.next_step_services import opportunity_record_next_task_due
+from opportunities.selectors import opportunity_can_read, opportunity_list_visible_to
+
+UPDATABLE_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "deadline",
+        "responsible",
+        "category",
+        "alert_minutes",
+        "opportunity",
+        "contact",
+    }
+)
+NOT_STORABLE = "\x00"
+
+
+# -- cleaning -----------------------------------------------------------------------------------
+
+
+def _pk(value) -> int | None:
+    return getattr(value, "pk", value)
+
+
+def _clean_title(title) -> str:
+    title = str(title or "").strip()
+    if not title:
+        raise InvalidInput("The title ({field}) is required.", field="title", entity=TASK)
+    return _storable("title", check_length(Task, "title", title))
+
+
+def _storable(name: str, value: str) -> str:
+    if NOT_STORABLE in value:
+        raise InvalidInput(
+            "{field} contains a character that cannot be stored (U+0000).", field=name, entity=TASK
+        )
+    return value
+
+
+def _clean_description(description) -> str:
+    return _storable("description", str(description or "").strip())
+
+
+def _clean_deadline(deadline) -> datetime:
+    if deadline is None:
+        raise InvalidInput("The deadline ({field}) is required.", field="deadline", entity=TASK)
+    if not isinstance(deadline, datetime):
+        raise InvalidInput("{field} must be a date.", field="deadline", entity=TASK)
+    return timezone.make_aware(deadline) if timezone.is_naive(deadline) else deadline
+
+
+def _clean_alert(alert_minutes) -> int:
+    if alert_minutes in (None, ""):
+        return 0
+    if isinstance(alert_minutes, bool) or not isinstance(alert_minutes, int):
+        raise InvalidInput("{field} must be a whole number.", field="alert_minutes", entity=TASK)
+    if alert_minutes < 0:
+        raise InvalidInput("{field} cannot be negative.", field="alert_minutes", entity=TASK)
+    return check_integer(Task, "alert_minutes", alert_minutes)
+
+
+def _clean_category(category) -> TaskCategory:
+    if category is None:
+        raise InvalidInput("The category ({field}) is required.", field="category", entity=TASK)
+    if isinstance(category, TaskCategory):
+        return category
+    found = TaskCategory.objects.filter(pk=_pk(category)).first()
+    if found is None:
+        raise TaskCategoryNotFound(field="category", entity=TASK)
+    return found
+
+
+def _readable_opportunity(user: User, opportunity) -> Opportunity | None:
+    if opportunity is None:
+        return None
+    found = opportunity_list_visible_to(user=user).filter(pk=_pk(opportunity)).first()
+    if found is None:
+        raise InvalidInput(
+            "The opportunity ({field}) was not found.", field="opportunity", entity=TASK
+        )
+    return found
+
+
+def _readable_contact(user: User, contact) -> Contact | None:
+    if contact is None:
+        return None
+    lock_rows_for_reference(Contact, [_pk(contact)])
+    found = contact_list_visible_to(user=user).filter(pk=_pk(contact)).first()
+    if found is None:
+        raise InvalidInput("The contact ({field}) was not found.", field="contact", entity=TASK)
+    return found
+
+
+def _check_responsible(responsible, *, opportunity, contact) -> User:
+    """An active user who reads what the task is about (decision 3). A guest reads nothing
+    and is mailed nothing: it may be made responsible, as of an opportunity."""
+    if not isinstance(responsible, User) or not responsible.is_active:
+        raise InvalidInput(
+            "The responsible ({field}) was not found.", field="responsible", entity=TASK
+        )
+    if not responsible.has_crm_access:
+        return responsible
+    may_read = (
+        opportunity is None or opportunity_can_read(user=responsible, opportunity=opportunity)
+    ) and (contact is None or contact_can_read(user=responsible, contact=contact))
+    if not may_read:
+        raise InvalidInput(
+            "{field}: {name} cannot read what this task is about.",
+            field="responsible",
+            entity=TASK,
+            name=responsible.get_display_name(),
+        )
+    return responsible
+
+
+def _remind_at(deadline: datetime, alert_minutes: int) -> datetime | None:
+    if not alert_minutes:
+        return None
+    try:
+        return deadline - timedelta(minutes=alert_minutes)
+    except OverflowError:  # before year 1: remind at once
+        return timezone.now()
+
+
+def _require_crm(user: User) -> None:
+    if not (user and user.is_authenticated and user.has_crm_access):
+        raise AccessDenied()
+
+
+# -- the next task date of opportunities --------------------------------------------------------
+
+
+def _lock_opportunities(opportunity_ids: Iterable[int | None]) -> list[int]:
+    """Lock the opportunities whose next task date a write changes, before the write."""
+    ids = sorted({pk for pk in opportunity_ids if pk is not None})
+    if ids:
+        list(lock_rows(Opportunity.all_objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    return ids
+
+
+def _record_next_due(opportunity_ids: list[int]) -> None:
+    for opportunity_id in opportunity_ids:
+        opportunity_record_next_task_due(
+            opportunity_id=opportunity_id,
+            due=open_task_earliest_deadline(opportunity_id=opportunity_id),
+        )
+
+
+# -- notifications ------------------------------------------------------------------------------
+
+
+def _about(task: Task) -> str:
+    if task.opportunity_id:
+        return f" on “{task.opportunity.title}”"
+    if task.contact_id:
+        return f" about {task.contact.display_name}"
+    return ""
+
+
+def _notify_assigned(task: Task, *, assigned_by: User) -> None:
+    """Mail the responsible they have a task, once the write commits (not when they assigned
+    it themselves)."""
+    if task.responsible_id == assigned_by.pk:
+        return
+    due = timezone.localtime(task.deadline).strftime("%Y-%m-%d %H:%M")
+    body = (
+        f"{assigned_by.get_display_name()} gave you a task{_about(task)}:\n\n"
+        f"{task.title}\nDue: {due}\nCategory: {task.category.title}\n"
+    )
+    if task.description:
+        body += f"\n{task.description}\n"
+    notify_users_on_commit(
+        users=[task.responsible],
+        subject=f"Task: {Truncator(task.title).chars(80)}",
+        body=body,
+    )
+
+
+# -- create -------------------------------------------------------------------------------------
+
+
+def _build_task(
+    *,
+    created_by: User,
+    title,
+    deadline,
+    category,
+    responsible,
+    description,
+    opportunity,
+    contact,
+    alert_minutes,
+) -> Task:
+    title = _clean_title(title)
+    description = _clean_description(description)
+    deadline = _clean_deadline(deadline)
+    alert_minutes = _clean_alert(alert_minutes)
+    category = _clean_category(category)
+    opportunity = _readable_opportunity(created_by, opportunity)
+    contact = _readable_contact(created_by, contact)
+    responsible = _check_responsible(
+        responsible or created_by, opportunity=opportunity, contact=contact
+    )
+    now = timezone.now()
+    return Task(
+        title=title,
+        description=description,
+        deadline=deadline,
+        responsible=responsible,
+        category=category,
+        alert_minutes=alert_minutes,
+        remind_at=_remind_at(deadline, alert_minutes),
+        opportunity=opportunity,
+        contact=contact,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+@transaction.atomic
+def task_create(
+    *,
+    created_by: User,
+    title: str,
+    deadline: datetime,
+    category,
+    responsible: User | None = None,
+    description: str = "",
+    opportunity=None,
+    contact=None,
+    alert_minutes: int = 0,
+) -> Task:
+    """A new open task (the category, opportunity and contact as objects or ids). Mails the
+    responsible (by default `created_by`) after the commit when it is someone else."""
+    _require_crm(created_by)
+    task = _build_task(
+        created_by=created_by,
+        title=title,
+        deadline=deadline,
+        category=category,
+        responsible=responsible,
+        description=description,
+        opportunity=opportunity,
+        contact=contact,
+        alert_minutes=alert_minutes,
+    )
+    locked = _lock_opportunities([task.opportunity_id])
+    task.save()
+    _record_next_due(locked)
+    _notify_assigned(task, assigned_by=created_by)
+    return task
+
+
+@transaction.atomic
+def task_create_for_contacts(
+    *,
+    created_by: User,
+    contacts: Iterable,
+    title: str,
+    deadline: datetime,
+    category,
+    responsible: User | None = None,
+    description: str = "",
+    opportunity=None,
+    alert_minutes: int = 0,
+) -> list[Task]:
+    """One task per contact (ONLYOFFICE's `contact/task/group`), all or none: every contact
+    must be readable by `created_by` and by the responsible."""
+    _require_crm(created_by)
+    contact_ids = list(dict.fromkeys(_pk(contact) for contact in contacts))
+    if not contact_ids:
+        raise InvalidInput("Name at least one contact ({field}).", field="contact", entity=TASK)
+    tasks = [
+        _build_task(
+            created_by=created_by,
+            title=title,
+            deadline=deadline,
+            category=category,
+            responsible=responsible,
+            description=description,
+            opportunity=opportunity,
+            contact=contact_id,
+            alert_minutes=alert_minutes,
+        )
+        for contact_id in contact_ids
+    ]
+    locked = _lock_opportunities([task.opportunity_id for task in tasks])
+    for task in tasks:
+        task.save()
+        _notify_assigned(task, assigned_by=created_by)
+    _record_next_due(locked)
+    return tasks
+
+
+# -- update, close, reopen, delete --------------------------------------------------------------
+
+
+def _lock_editable(task_id: int, *, user: User) -> Task:
+    """The task's row, locked, if `user` may read it (else TaskNotFound) and edit it (else
+    AccessDenied). The locking query has no joins (core/locks.py); the rule is read after."""
+    _require_crm(user)
+    task = lock_rows(Task.objects.filter(pk=task_id)).first()
+    if task is None or not Task.objects.filter(task_visible_q(user=user), pk=task_id).exists():
+        raise TaskNotFound()
+    if not task_can_edit(user=user, task=task):
+        raise AccessDenied("Only admins, the responsible and the creator change a task.")
+    return task
+
+
+@transaction.atomic
+def task_update(*, task_id: int, updated_by: User, **changes) -> Task:
+    """Change exactly the named fields (omitted ones keep their value; None clears the
+    opportunity, the contact, the description and the alert). Closing is not an update
+    (`task_close`). Changing the responsible mails the new one."""
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:
+        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
+    task = _lock_editable(task_id, user=updated_by)
+    previous = {
+        "opportunity_id": task.opportunity_id,
+        "responsible_id": task.responsible_id,
+        "deadline": task.deadline,
+        "alert_minutes": task.alert_minutes,
+    }
+    if "title" in changes:
+        task.title = _clean_title(changes["title"])
+    if "description" in changes:
+        task.description = _clean_description(changes["description"])
+    if "deadline" in changes:
+        task.deadline = _clean_deadline(changes["deadline"])
+    if "alert_minutes" in changes:
+        task.alert_minutes = _clean_alert(changes["alert_minutes"])
+    if "category" in changes:
+        task.category = _clean_category(changes["category"])
+    if "opportunity" in changes and _pk(changes["opportunity"]) != task.opportunity_id:
+        task.opportunity = _readable_opportunity(updated_by, changes["opportunity"])
+    if "contact" in changes and _pk(changes["contact"]) != task.contact_id:
+        task.contact = _readable_contact(updated_by, changes["contact"])
+    if "responsible" in changes:
+        if changes["responsible"] is None:
+            raise InvalidInput(
+                "The responsible ({field}) is required.", field="responsible", entity=TASK
+            )
+        task.responsible = changes["responsible"]
+    task.responsible = _check_responsible(
+        task.responsible, opportunity=task.opportunity, contact=task.contact
+    )
+    if (task.deadline, task.alert_minutes) != (previous["deadline"], previous["alert_minutes"]):
+        task.remind_at = _remind_at(task.deadline, task.alert_minutes)
+        task.reminded_at = None
+    locked = _lock_opportunities([previous["opportunity_id"], task.opportunity_id])
+    task.updated_at = timezone.now()
+    task.version = F("version") + 1
+    task.save()
+    task.refresh_from_db(fields=["version"])
+    _record_next_due(locked)
+    if task.responsible_id != previous["responsible_id"]:
+        _notify_assigned(task, assigned_by=updated_by)
+    return task
+
+
+def _set_closed(task_id: int, *, user: User, closed: bool) -> Task:
+    task = _lock_editable(task_id, user=user)
+    if task.is_closed == closed:
+        return task
+    locked = _lock_opportunities([task.opportunity_id])
+    now = timezone.now()
+    task.is_closed = closed
+    task.closed_at = now if closed else None
+    task.closed_by = user if closed else None
+    if not closed:
+        task.reminded_at = None  # an open task is reminded again when its time comes
+    task.updated_at = now
+    task.version = F("version") + 1
+    task.save(
+        update_fields=[
+            "is_closed",
+            "closed_at",
+            "closed_by",
+            "reminded_at",
+            "updated_at",
+            "version",
+        ]
+    )
+    task.refresh_from_db(fields=["version"])
+    _record_next_due(locked)
+    return task
+
+
+@transaction.atomic
+def task_close(*, task_id: int, closed_by: User) -> Task:
+    """Close an open task (closing a closed one changes nothing)."""
+    return _set_closed(task_id, user=closed_by, closed=True)
+
+
+@transaction.atomic
+def task_reopen(*, task_id: int, reopened_by: User) -> Task:
+    """Reopen a closed task (reopening an open one changes nothing)."""
+    return _set_closed(task_id, user=reopened_by, closed=False)
+
+
+@transaction.atomic
+def task_delete(*, task_id: int, deleted_by: User) -> Task:
+    """Delete a task; returns it as it was, its id kept."""
+    task = _lock_editable(task_id, user=deleted_by)
+    locked = _lock_opportunities([task.opportunity_id])
+    task.delete()
+    task.pk = task_id
+    _record_next_due(locked)
+    return task
+
+
+# -- reminders ----------------------------------------------------------------------------------
+
+
+def tasks_remind(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Mail the responsible of every open task whose reminder time has passed and was not
+    mailed yet (`send_task_reminders`, run by cron). Each task is claimed with a conditional
+    update, so two runs at once never mail one reminder twice; a run mails at most `limit`.
+    Returns the number of reminders sent."""
+    now = now or timezone.now()
+    due = (
+        Task.objects.filter(
+            is_closed=False,
+            reminded_at__isnull=True,
+            remind_at__isnull=False,
+            remind_at__lte=now,
+        )
+        .filter(task_live_q())
+        .select_related("responsible", "opportunity", "contact", "category")
+        .order_by("remind_at", "id")[:limit]
+    )
+    sent = 0
+    for task in due:
+        with transaction.atomic():
+            claimed = Task.objects.filter(
+                pk=task.pk, reminded_at__isnull=True, remind_at=task.remind_at
+            ).update(reminded_at=now)
+            if not claimed:
+                continue
+            when = timezone.localtime(task.deadline).strftime("%Y-%m-%d %H:%M")
+            notify_users_on_commit(
+                users=[task.responsible],
+                subject=f"Reminder: {Truncator(task.title).chars(80)}",
+                body=f"Your task{_about(task)} is due {when}:\n\n{task.title}\n",
+            )
+            sent += 1
+    return sent
