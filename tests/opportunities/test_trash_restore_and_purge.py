@@ -219,9 +219,7 @@ def test_restored_without_the_contact_deleted_meanwhile(user, person):
 # -- purge --------------------------------------------------------------------------------------
 
 
-def test_only_deals_past_the_trash_days_purged_with_everything_they_held(
-    loaded, user, settings
-):
+def test_only_deals_past_the_trash_days_purged_with_everything_they_held(loaded, user, settings):
     settings.TRASH_DAYS = 30
     recent = OpportunityFactory(created_by=user)
     live = OpportunityFactory(created_by=user)
