@@ -29,12 +29,14 @@ from core.models import (
     Tag,
 )
 from opportunities.models import (
+    LostReason,
     Opportunity,
     OpportunityCustomFieldValue,
     OpportunityMember,
     OpportunityUserObjectPermission,
     Stage,
     StageChange,
+    StageType,
 )
 
 SEED = 20250601
@@ -93,6 +95,8 @@ class Fixture:
     tag_ids: list[int]
     field_ids: list[int]
     view_permission_id: int
+    lost_stage_ids: set[int] = field(default_factory=set)
+    lost_reason_ids: list[int] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
 
@@ -216,6 +220,7 @@ def build_reference(*, log=print) -> Fixture:
         tag_ids=[t.pk for t in tags],
         field_ids=[f.pk for f in fields],
         view_permission_id=permission.pk,
+        **_lost(stages),
     )
 
 
@@ -249,7 +254,16 @@ def load_reference() -> Fixture:
         view_permission_id=Permission.objects.get(
             codename="view_opportunity", content_type__app_label="opportunities"
         ).pk,
+        **_lost(stages),
     )
+
+
+def _lost(stages) -> dict:
+    """The lost stages and the lost reasons (the migration's defaults) a lost deal names."""
+    return {
+        "lost_stage_ids": {s.pk for s in stages if s.stage_type == StageType.CLOSED_AND_LOST},
+        "lost_reason_ids": list(LostReason.objects.order_by("pk").values_list("pk", flat=True)),
+    }
 
 
 # -- opportunities ---------------------------------------------------------------------------------
@@ -327,6 +341,11 @@ def _opportunity(i: int, fx: Fixture, *, overrides: dict | None = None):
         access = {row["created_by_id"]}
         while len(access) < 1 + rng.randrange(3):
             access.add(fx.user_ids[rng.randrange(len(fx.user_ids))])
+    if stage_id in fx.lost_stage_ids and fx.lost_reason_ids:
+        # drawn last, so the rows above are those of the data set before lost reasons
+        row["lost_reason_id"] = fx.lost_reason_ids[rng.randrange(len(fx.lost_reason_ids))]
+        if rng.random() < 0.3:
+            row["lost_comment"] = "Went with the incumbent"
     return row, sorted(members), sorted(tags), values, sorted(access)
 
 

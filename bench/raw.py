@@ -264,7 +264,12 @@ class RawFilter(RawWrappers):
             named.update({(k, i): t for k, i, t in cur.fetchall()})
             cur.execute("SELECT 'status', id, title FROM opportunities_opportunitystatus")
             named.update({(k, i): t for k, i, t in cur.fetchall()})
+        lost_reasons = {}
+        if any(o["lost_reason_id"] for o in opportunities):
+            cur.execute("SELECT id, title FROM opportunities_lostreason")
+            lost_reasons = dict(cur.fetchall())
         return {
+            "lost_reasons": lost_reasons,
             "members": members,
             "contacts": contacts,
             "access": access,

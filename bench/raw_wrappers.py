@@ -226,6 +226,13 @@ class RawWrappers:
             "status": {"id": o["status_id"], "title": lk["named"][("status", o["status_id"])]}
             if o["status_id"]
             else None,
+            "lostReason": {
+                "id": o["lost_reason_id"],
+                "title": lk["lost_reasons"][o["lost_reason_id"]],
+            }
+            if o["lost_reason_id"]
+            else None,
+            "lostComment": o["lost_comment"],
             "tags": sorted(lk["tags"].get(oid, ()), key=str.lower),
             "isPrivate": private,
             "accessList": [self._employee(u, lk) for u in access_ids] if private else [],

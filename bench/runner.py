@@ -21,7 +21,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.api.authentication import token_issue
 from accounts.models import User
-from bench import bulk_writes, database, dataset, load, mixed
+from bench import activities_data, bulk_writes, database, dataset, load, mixed
+from bench.activity_scenarios import SIZE_PAIRS
 from bench.raw import RawFilter, diff
 from bench.report import (
     GROWTH_SCENARIOS,
@@ -44,6 +45,7 @@ class Runner:
         self.fresh = fresh
         self.counter = 0
         self.only = set(args.only.split(",")) if args.only else None
+        self.activities = None  # bench.activities_data.Activities, once written
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -88,6 +90,11 @@ class Runner:
         env = Env(api=api, page=page, user=user, other_user=other, fixture=self.fixture, raw=raw)
         env.token = token
         env.session_cookie = page.cookies["sessionid"].value
+        env.activities = self.activities
+        if env.activities is not None:
+            small_tasks = Client()
+            small_tasks.force_login(User.objects.get(pk=env.activities.my_tasks_small_user_id))
+            env.clients["small_tasks"] = small_tasks
         self.refresh_env(env)
         return env
 
@@ -209,9 +216,10 @@ class Runner:
             },
             "scenarios": {},
         }
-        scenarios = {s.name: s for s in all_scenarios()}
+        scenarios = {s.name: s for s in all_scenarios()}  # activity_scenarios() once the pages exist
         if args.profile or args.explain:
             self.seed_to(args.opportunities)
+            self.activities = activities_data.ensure(self.fixture, log=log)
             if args.explain:
                 return self.explain(scenarios[args.explain])
             return self.profile(scenarios[args.profile])
@@ -230,6 +238,10 @@ class Runner:
         else:
             log("growth check skipped: the reused database is already bigger than --small")
         seed_seconds["top_up"] = self.seed_to(args.opportunities)
+        started = time.perf_counter()
+        self.activities = activities_data.ensure(self.fixture, log=log)
+        _counts_written_around_the_services()
+        seed_seconds["activities"] = round(time.perf_counter() - started, 1)
         results["seed_seconds"] = seed_seconds
         env = self.make_env()
         results["visible_to_user"] = env.visible_count
@@ -249,6 +261,7 @@ class Runner:
                 result["queries_small"] = small["queries"]
                 result["growth_ratio"] = round(result["p50_ms"] / small["p50_ms"], 2)
             results["scenarios"][name] = result
+        _compare_sizes(results["scenarios"])
         self.cleanup(env)
         if self.wanted("mixed"):
             self.refresh_env(env)
@@ -350,6 +363,16 @@ class Runner:
         path.write_text(json.dumps(results, indent=2, sort_keys=False) + "\n")
         log("")
         log(render_table(results))
+
+
+def _compare_sizes(scenarios: dict) -> None:
+    """A page measured at two sizes of its content: the ratio of the p50s, both query counts."""
+    for big, small in SIZE_PAIRS.items():
+        if big in scenarios and small in scenarios:
+            result, twin = scenarios[big], scenarios[small]
+            result["p50_ms_small"] = twin["p50_ms"]
+            result["queries_small"] = twin["queries"]
+            result["size_ratio"] = round(result["p50_ms"] / twin["p50_ms"], 2)
 
 
 def _counts_written_around_the_services() -> None:
