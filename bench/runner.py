@@ -216,7 +216,7 @@ class Runner:
             },
             "scenarios": {},
         }
-        scenarios = {s.name: s for s in all_scenarios()}  # activity_scenarios() once the pages exist
+        scenarios = {s.name: s for s in all_scenarios()}  # + activity_scenarios(): pages due
         if args.profile or args.explain:
             self.seed_to(args.opportunities)
             self.activities = activities_data.ensure(self.fixture, log=log)
