@@ -25,7 +25,7 @@ from contacts.models import Contact
 from contacts.selectors import contact_can_read, contact_list_visible_to
 from core.errors import AccessDenied, Conflict, InvalidInput
 from core.limits import check_integer, check_length
-from core.locks import lock_rows
+from core.locks import lock_rows, lock_rows_for_reference
 from core.notifications import notify_users_on_commit
 from core.services import require_admin
 from opportunities.models import Opportunity
@@ -47,6 +47,7 @@ def _pk(value) -> int | None:
 def _readable_opportunity(user: User, opportunity) -> Opportunity | None:
     if opportunity is None:
         return None
+    lock_rows_for_reference(Opportunity, [_pk(opportunity)])  # a purge waits for the insert
     found = opportunity_list_visible_to(user=user).filter(pk=_pk(opportunity)).first()
     if found is None:
         raise InvalidInput(
@@ -58,6 +59,7 @@ def _readable_opportunity(user: User, opportunity) -> Opportunity | None:
 def _readable_contact(user: User, contact) -> Contact | None:
     if contact is None:
         return None
+    lock_rows_for_reference(Contact, [_pk(contact)])
     found = contact_list_visible_to(user=user).filter(pk=_pk(contact)).first()
     if found is None:
         raise InvalidInput("The contact ({field}) was not found.", field="contact", entity=EVENT)
@@ -79,6 +81,7 @@ def _clean_category(category, system_category) -> tuple[HistoryCategory | None, 
         return None, system_category
     if category is None:
         raise InvalidInput("The category ({field}) is required.", field="category", entity=EVENT)
+    lock_rows_for_reference(HistoryCategory, [_pk(category)])
     found = HistoryCategory.objects.filter(pk=_pk(category)).first()
     if found is None:
         raise InvalidInput(
