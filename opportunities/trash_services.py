@@ -21,8 +21,9 @@ from core.counts_cache import counts_invalidate
 from core.errors import InvalidInput
 from core.locks import lock_rows
 from core.services import require_admin
+from opportunities.audit import audit_record, audit_record_many
 from opportunities.errors import OpportunityNotFound
-from opportunities.models import AuditAction, Opportunity, OpportunityAudit
+from opportunities.models import AuditAction, Opportunity
 from opportunities.trash_selectors import opportunity_trash_visible_to, trash_cutoff
 
 PURGE_CHUNK = 500  # rows deleted per transaction by trash_purge
@@ -53,11 +54,11 @@ def opportunities_move_to_trash(
 
 
 def _audit(opportunities: Sequence[Opportunity], *, action: str, by: User, at) -> None:
-    """One audit row per deal, in one insert whatever the batch size."""
-    OpportunityAudit.objects.bulk_create(
-        OpportunityAudit(opportunity_id=o.pk, action=action, changed_by=by, changed_at=at)
-        for o in opportunities
-    )
+    """One audit row per deal ("deleted" or "restored"), in one insert whatever the batch."""
+    if len(opportunities) == 1:
+        audit_record(opportunities[0], action=action, changed_by=by, at=at)
+    elif opportunities:
+        audit_record_many(opportunities, action=action, changed_by=by, at=at)
 
 
 def _bring_back(rows: Sequence[Opportunity], *, restored_by: User) -> None:
