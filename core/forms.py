@@ -173,6 +173,13 @@ class VersionedFormMixin:
             if isinstance(field, (forms.ModelChoiceField, forms.ChoiceField)) or value is None:
                 typed[name] = value  # ids and choice values are compared as text
                 continue
+            if isinstance(field, forms.SplitDateTimeField) and isinstance(value, str):
+                # the admin's date and time boxes: their widget takes a datetime, not text
+                try:
+                    typed[name] = datetime.datetime.fromisoformat(value)
+                except ValueError:
+                    typed[name] = None
+                continue
             try:
                 typed[name] = field.to_python(value)
             except forms.ValidationError:
