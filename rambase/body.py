@@ -4,15 +4,24 @@ case (keys differing only by case are 400 990003), the root wrapper optional. XM
 defusedxml, DTDs and entities refused. The result is nested dicts with lower-cased keys."""
 
 import json
+import re
 
 from defusedxml import ElementTree as SafeElementTree
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http.request import RawPostDataException
 
-from rambase.errors import BODY_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, RamBaseError, malformed
+from rambase.errors import (
+    BODY_TOO_LARGE,
+    UNSUPPORTED_MEDIA_TYPE,
+    RamBaseError,
+    invalid_value,
+    malformed,
+)
 
 MAX_DEPTH = 16
+# C0 controls but tab, LF and CR: no text column takes NUL, XML 1.0 none of them.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 JSON_TYPES = ("application/json", "text/json")
 XML_TYPES = ("application/xml", "text/xml")
 
@@ -61,6 +70,9 @@ def _lowered(value, depth: int = 1, path: str = ""):
         return lowered
     if isinstance(value, list):
         return [_lowered(item, depth + 1, path) for item in value]
+    if isinstance(value, str) and CONTROL_CHARACTER.search(value):
+        name = path.rstrip(".") or "body"
+        raise invalid_value(f"{name} holds a control character.", name)
     return value
 
 

@@ -6,6 +6,7 @@ OPPORTUNITY = 100_000
 STAGE = 100_000
 CONTACT = 10_000  # contacts and customers: one table, companies and persons
 EMPLOYEE = 100
+MAX_KEY = 2**31 - 1  # larger ids name no row (and SQLite cannot take them as parameters)
 
 
 def to_rambase(pk: int | None, offset: int) -> int | None:

@@ -4,6 +4,7 @@ PATCH, OPTIONS and any method a view does not define are 405 with `Allow`."""
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
+from rambase import ids
 from rambase.authentication import HasCrmAccess, RamBaseTokenAuthentication
 from rambase.body import request_body
 from rambase.errors import invalid_parameter, not_found
@@ -55,6 +56,8 @@ def path_id(raw: str, offset: int, name: str) -> int:
         raise not_found() from exc
     if value < offset:
         raise invalid_parameter(f"{name} must be at least {offset}.", name)
+    if value - offset > ids.MAX_KEY:
+        raise not_found()
     return value - offset
 
 
