@@ -113,6 +113,13 @@ class StageAdmin(ServiceModelAdmin):
         ids.insert(position, stage.pk)
         stage_reorder(stage_ids=ids, reordered_by=request.user)
 
+    def get_deleted_objects(self, objs, request):
+        """Only live deals keep a stage (`stage_delete` moves those in the trash to another
+        stage): they alone are listed as protecting it."""
+        deleted, model_count, perms_needed, _ = super().get_deleted_objects(objs, request)
+        live = Opportunity.objects.filter(stage__in=[stage.pk for stage in objs])
+        return deleted, model_count, perms_needed, [str(deal) for deal in live[:100]]
+
     def service_delete(self, request, obj):
         stage_delete(stage=obj, deleted_by=request.user)
 
