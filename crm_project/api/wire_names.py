@@ -80,6 +80,7 @@ WIRE_NAMES: dict[str, dict[str, str]] = {
         "alert_minutes": "alertValue",
         "entity_type": "entityType",
         "sort_by": "sortBy",
+        "text": "filterValue",
     },
     "taskcategory": {
         "image_name": "imageName",
