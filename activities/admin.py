@@ -1,7 +1,7 @@
 """The admin of history events, tasks and their categories."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
@@ -72,6 +72,10 @@ class HistoryEventAdmin(ServiceModelAdmin):
         "created_by",
     )
     fields = readonly_fields
+
+    def get_queryset(self, request):  # the events of a deal in the trash are hidden with it
+        live = Q(opportunity__isnull=True) | Q(opportunity__deleted_at__isnull=True)
+        return super().get_queryset(request).filter(live)
 
     @admin.display(description="category")
     def kind(self, obj):

@@ -105,3 +105,27 @@ def test_trash_admin_refused_to_a_user_without_the_admin(client, user, gone):
     client.force_login(user)
     client.post(url(TrashedOpportunity), {"action": "restore", "_selected_action": [gone.pk]})
     assert not Opportunity.objects.filter(pk=gone.pk).exists()
+
+
+def test_history_and_task_admins_do_not_list_what_a_deal_in_the_trash_holds(
+    admin_browser, user, gone
+):
+    from django.utils import timezone
+
+    from activities.models import HistoryCategory, HistoryEvent, Task, TaskCategory
+
+    kept = OpportunityFactory(created_by=user)
+    for deal in (gone, kept):
+        HistoryEvent.objects.create(
+            opportunity=deal, content="A call", category=HistoryCategory.objects.first()
+        )
+        Task.objects.create(
+            opportunity=deal,
+            title="A task",
+            deadline=timezone.now(),
+            responsible=user,
+            category=TaskCategory.objects.first(),
+        )
+    for model in (HistoryEvent, Task):
+        rows = admin_browser.get(url(model)).context["cl"].result_list
+        assert [row.opportunity_id for row in rows] == [kept.pk], model
