@@ -67,13 +67,16 @@ def opportunity_audit_rows(opportunity: Opportunity, *, user=None) -> QuerySet[O
     opportunity through its visibility rule.
 
     A row naming a contact (a contact, customer or member change) is left out unless `user`
-    may read every contact it names (without `user`, every such row is left out)."""
+    may read every contact it names: a contact deleted since is read by admins only (it may
+    have been private), and without `user` every such row is left out."""
     rows = (
         OpportunityAudit.objects.filter(opportunity=opportunity)
         .select_related("changed_by")
         .annotate(custom_field_label=_custom_field_label())
         .order_by("-changed_at", "-id")
     )
+    if user is not None and user.is_crm_admin:
+        return rows  # admins read every contact
     hidden = OpportunityAuditContact.objects.filter(audit=OuterRef("pk"))
     if user is not None:
         hidden = hidden.exclude(contact_id__in=contact_list_visible_to(user=user).values("pk"))

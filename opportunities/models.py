@@ -552,7 +552,7 @@ class OpportunityAudit(models.Model):
 class OpportunityAuditContact(models.Model):
     """A contact an audit row names (a contact, customer or member change): the row is shown
     only to those who may read every contact it names. No foreign-key constraint: a deleted
-    contact's id stays, and its rows stay hidden from those who never could read it."""
+    contact's id stays, and its rows are shown to admins only (it may have been private)."""
 
     audit = models.ForeignKey(
         OpportunityAudit, on_delete=models.CASCADE, related_name="contact_links"

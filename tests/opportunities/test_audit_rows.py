@@ -330,9 +330,9 @@ def test_timestamp_rows_when_an_admin_sets_them(admin_user, deal):
 
 
 def test_rows_naming_a_contact_are_hidden_from_who_cannot_read_it(user, other_user, deal):
-    hidden = PersonFactory(first_name="Quiet", last_name="Person", created_by=user)
-    hidden.is_private = True
-    hidden.save(update_fields=["is_private"])
+    hidden = PersonFactory(
+        first_name="Quiet", last_name="Person", created_by=user, access_list=[user]
+    )
     client = api(user)
     client.post(f"{API}/opportunity/{deal.pk}/contact/{hidden.pk}")
     put_json(client, f"{API}/opportunity/{deal.pk}", {"title": "Seen by all"})
@@ -343,6 +343,31 @@ def test_rows_naming_a_contact_are_hidden_from_who_cannot_read_it(user, other_us
     assert mine == [("title", "Seen by all"), ("members", "Quiet Person")]
     assert theirs == [("title", "Seen by all")]
     assert [r.field for r in opportunity_audit_rows(deal)] == ["title"]
+
+
+def test_rows_naming_a_deleted_contact_are_read_by_admins_only(user, admin_user, deal):
+    gone = PersonFactory(first_name="Gone", last_name="Away", created_by=user)
+    client = api(user)
+    client.post(f"{API}/opportunity/{deal.pk}/contact/{gone.pk}")
+    assert [r.new_value for r in opportunity_audit_rows(deal, user=user)] == ["Gone Away"]
+
+    assert client.delete(f"{API}/contact/{gone.pk}").status_code == 200
+
+    assert list(opportunity_audit_rows(deal, user=user)) == []
+    assert [r.new_value for r in opportunity_audit_rows(deal, user=admin_user)] == ["Gone Away"]
+
+
+def test_contact_change_by_put_names_both_contacts(user, person, deal):
+    nina = PersonFactory(first_name="Nina", last_name="North", created_by=user)
+    response = put_json(api(user), f"{API}/opportunity/{deal.pk}", {"contactid": nina.pk})
+
+    assert response.status_code == 200, response.content
+    assert rows(deal) == [
+        ("changed", "contact", "Paula Person", "Nina North", user),
+        ("changed", "members", "", "Nina North", user),
+    ]
+    row = OpportunityAudit.objects.get(field="contact")
+    assert set(row.contact_links.values_list("contact_id", flat=True)) == {person.pk, nina.pk}
 
 
 def test_rows_come_newest_first_with_their_author_in_one_query(
