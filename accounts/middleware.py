@@ -4,8 +4,8 @@ from django.shortcuts import render
 
 from accounts.selectors import user_has_crm_access
 
-# The apps whose pages make up the CRM: the board, opportunities and contacts.
-CRM_PAGE_APPS = frozenset({"opportunities", "contacts", "core"})
+# The apps whose pages make up the CRM: the board, opportunities, contacts, tasks.
+CRM_PAGE_APPS = frozenset({"opportunities", "contacts", "core", "activities"})
 
 
 def open_to_guests(view):
