@@ -17,6 +17,7 @@ from core.admin_services import (
 from core.forms import HIDDEN_FIELDS
 from core.models import CustomFieldDefinition, EntityType
 from opportunities import trash_admin  # noqa: F401 (registers the trash's admin)
+from opportunities.audit_admin import AuditRowsAdminMixin
 from opportunities.models import (
     STAGE_EDITABLE_FIELDS,
     LeadSource,
@@ -232,7 +233,7 @@ RELATIONS = (
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(ServiceModelAdmin):
+class OpportunityAdmin(AuditRowsAdminMixin, ServiceModelAdmin):
     form = OpportunityAdminForm
     list_display = (
         "title",

@@ -54,29 +54,35 @@ def audit_row_label(row: OpportunityAudit) -> str:
     return audit_field_label(row.field, getattr(row, "custom_field_label", None))
 
 
-def _custom_field_label() -> Subquery:
+def audit_custom_field_label() -> Subquery:
     """The label of the custom field an audit row's `field` names (`custom_field_<id>`)."""
     name = Concat(Value(CUSTOM_FIELD_PREFIX), Cast("pk", CharField()), output_field=CharField())
     definitions = CustomFieldDefinition.objects.annotate(name=name)
     return Subquery(definitions.filter(name=OuterRef("field")).values("label")[:1])
 
 
+def opportunity_audit_rows_for_admins(opportunity: Opportunity) -> QuerySet[OpportunityAudit]:
+    """Every audit row of one opportunity, newest first, with who made them (`changed_by`)
+    and each custom field's label (`custom_field_label`), in one query: for CRM admins, who
+    read every contact (the admin site, whose users all are)."""
+    return (
+        OpportunityAudit.objects.filter(opportunity=opportunity)
+        .select_related("changed_by")
+        .annotate(custom_field_label=audit_custom_field_label())
+        .order_by("-changed_at", "-id")
+    )
+
+
 def opportunity_audit_rows(opportunity: Opportunity, *, user=None) -> QuerySet[OpportunityAudit]:
-    """The audit rows of one opportunity, newest first, with who made them (`changed_by`) and
-    each custom field's label (`custom_field_label`), in one query. The caller has read the
-    opportunity through its visibility rule.
+    """The audit rows of one opportunity `user` may read, as `opportunity_audit_rows_for_admins`
+    gives them, in one query. The caller has read the opportunity through its visibility rule.
 
     A row naming a contact (a contact, customer or member change) is left out unless `user`
     may read every contact it names: a contact deleted since is read by admins only (it may
     have been private), and without `user` every such row is left out."""
-    rows = (
-        OpportunityAudit.objects.filter(opportunity=opportunity)
-        .select_related("changed_by")
-        .annotate(custom_field_label=_custom_field_label())
-        .order_by("-changed_at", "-id")
-    )
+    rows = opportunity_audit_rows_for_admins(opportunity)
     if user is not None and user.is_crm_admin:
-        return rows  # admins read every contact
+        return rows
     hidden = OpportunityAuditContact.objects.filter(audit=OuterRef("pk"))
     if user is not None:
         hidden = hidden.exclude(contact_id__in=contact_list_visible_to(user=user).values("pk"))

@@ -165,3 +165,17 @@ def test_admin_create_writes_the_created_row(client, admin_user):
     assert response.status_code == 302, response.context["adminform"].form.errors
     audit = OpportunityAudit.objects.get(opportunity__title="Admin made")
     assert (audit.action, audit.changed_by) == ("created", admin_user)
+
+
+def test_admin_change_page_shows_the_rows_read_only(client, admin_user, deal):
+    client.force_login(admin_user)
+    data = _admin_data(client, deal)
+    data.update(title="Shown in the admin")
+    url = reverse("admin:opportunities_opportunity_change", args=[deal.pk])
+    assert client.post(url, data).status_code == 302
+
+    html = client.get(url).content.decode()
+
+    assert "audit rows" in html.lower()
+    assert "<td>Old title</td><td>Shown in the admin</td>" in html
+    assert "<td>Title</td>" in html and "<td>Ada Admin</td>" in html
