@@ -38,7 +38,7 @@ OPPORTUNITY_FIELDS = {
         Field("CreatedAt", "created_at", DATETIME),
         Field("OpportunityStageChangedAt", "stage_entered_at", DATETIME),
         Field("OpportunityStatusChangedDate", "status_changed_at", DATE, nullable=True),
-        Field("Currency", "bid_currency_id", STRING),
+        Field("Currency", "bid_currency__abbreviation", STRING),
         Field("Value.UnweightedAmount", "bid_value", AMOUNT),
         Field("Value.WeightedAmount", "rb_weighted_amount", AMOUNT),
         Field("Value.OneTimeRevenueAmount", "one_time_revenue", AMOUNT),
