@@ -48,6 +48,8 @@ class BoardFilters:
     tag: object = None
     private_only: bool = False
     needs_attention: bool = False
+    # a view option, not a filter: won and lost columns shown in full (`closed=show`)
+    show_closed: bool = False
 
     @property
     def active(self) -> bool:
@@ -75,6 +77,8 @@ class BoardColumn:
     stage: Stage
     totals: ColumnTotals
     cards: list[Opportunity] = field(default_factory=list)
+    # a won or lost column shown narrow, with its count and sums only (still a drop target)
+    collapsed: bool = False
 
     @property
     def remaining(self) -> int:
@@ -87,17 +91,32 @@ class Board:
     base_currency: Currency
     filters: BoardFilters
 
-    @property
-    def count(self) -> int:
-        return sum(column.totals.count for column in self.columns)
+    def _sum(self, stage_type: int) -> ColumnTotals:
+        sums = ColumnTotals()
+        for column in self.columns:
+            if column.stage.stage_type == stage_type:
+                sums.count += column.totals.count
+                sums.total += column.totals.total
+                sums.weighted += column.totals.weighted
+                sums.unconverted += column.totals.unconverted
+        return sums
 
     @property
-    def total(self) -> Decimal:
-        return sum((column.totals.total for column in self.columns), Decimal("0.00"))
+    def open(self) -> ColumnTotals:
+        """The summary line's count, total and weighted: open deals only (issue 11.6)."""
+        return self._sum(StageType.OPEN)
 
     @property
-    def weighted(self) -> Decimal:
-        return sum((column.totals.weighted for column in self.columns), Decimal("0.00"))
+    def won(self) -> ColumnTotals:
+        return self._sum(StageType.CLOSED_AND_WON)
+
+    @property
+    def lost(self) -> ColumnTotals:
+        return self._sum(StageType.CLOSED_AND_LOST)
+
+    @property
+    def has_closed(self) -> bool:
+        return any(column.stage.is_closed for column in self.columns)
 
 
 def board_queryset(*, user, filters: BoardFilters, stages=None) -> QuerySet[Opportunity]:
@@ -221,10 +240,11 @@ def board_build(*, user, filters: BoardFilters, per_column: int = CARDS_PER_COLU
     queryset = board_queryset(user=user, filters=filters, stages=stages)
     rows = _stage_totals_rows(queryset, user=user, filters=filters)
     totals = stage_totals_in_base(queryset, base=base, rows=rows)
+    collapsed = {s.pk for s in stages if s.is_closed and not filters.show_closed}
     cards = opportunity_board_cards(
         queryset,
         user=user,
-        stage_ids=[stage.pk for stage in stages],
+        stage_ids=[stage.pk for stage in stages if stage.pk not in collapsed],
         per_column=per_column,
         searching=bool(filters.text),
     )
@@ -237,6 +257,7 @@ def board_build(*, user, filters: BoardFilters, per_column: int = CARDS_PER_COLU
             stage=stage,
             totals=totals.get(stage.pk, ColumnTotals()),
             cards=by_stage.get(stage.pk, []),
+            collapsed=stage.pk in collapsed,
         )
         for stage in stages
     ]

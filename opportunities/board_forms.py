@@ -5,8 +5,15 @@ from django import forms
 from accounts.selectors import user_list_active
 from contacts.selectors import contact_list_visible_to
 from opportunities.board import BoardFilters, board_contact_matches
-from opportunities.form_fields import ContactChoiceField, FastSelect
-from opportunities.selectors import opportunity_list_tags, stage_list
+from opportunities.form_fields import (
+    ContactChoiceField,
+    FastSelect,
+    lost_comment_field,
+    lost_reason_field,
+    lost_stage_ids,
+)
+from opportunities.models import StageType
+from opportunities.selectors import lost_reason_list, opportunity_list_tags, stage_list
 
 
 class BoardFilterForm(forms.Form):
@@ -39,6 +46,12 @@ class BoardFilterForm(forms.Form):
     )
     private = forms.BooleanField(label="Private only", required=False)
     attention = forms.BooleanField(label="Needs attention", required=False)
+    # a view option kept in the URL with the filters: `closed=show` expands won and lost
+    closed = forms.BooleanField(
+        label="Show closed",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"value": "show"}),
+    )
 
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
@@ -77,12 +90,43 @@ class BoardFilterForm(forms.Form):
             tag=data.get("tag"),
             private_only=bool(data.get("private")),
             needs_attention=bool(data.get("attention")),
+            show_closed=bool(data.get("closed")),
         )
 
 
 class StageMoveForm(forms.Form):
-    stage = forms.ModelChoiceField(label="Stage", queryset=None, empty_label=None)
+    """A card's or the deal page's Move: the stage, and with a lost stage why (the service
+    requires the reason on the pages)."""
 
-    def __init__(self, *args, stages=None, **kwargs):
+    stage = forms.ModelChoiceField(label="Stage", queryset=None, empty_label=None)
+    lost_reason = lost_reason_field()
+    lost_comment = lost_comment_field()
+
+    def __init__(self, *args, stages=None, keep_reason_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].queryset = stages if stages is not None else stage_list()
+        self.fields["lost_reason"].queryset = lost_reason_list(keep_id=keep_reason_id)
+
+    @property
+    def lost_stage_ids(self) -> str:
+        return lost_stage_ids(self.fields["stage"].queryset)
+
+    def error_text(self) -> str:
+        """The first error, as the message a refused move shows."""
+        for name in ("lost_reason", "lost_comment"):
+            if name in self.errors:
+                label = self.fields[name].label
+                return f"{label}: {self.errors[name][0]}"
+        return "Choose an existing stage."
+
+
+class ReopenForm(forms.Form):
+    """Reopen a won or lost deal: in the chosen open stage, or the first one."""
+
+    stage = forms.ModelChoiceField(
+        label="Reopen in", queryset=None, required=False, empty_label=None
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = stage_list().filter(stage_type=StageType.OPEN)

@@ -10,6 +10,8 @@ from core.custom_fields import parse_mask
 from core.errors import InvalidInput
 from core.models import CustomFieldDefinition, FieldType
 from crm_project.api.dates import ensure_storable
+from opportunities.lost_reasons import LOST_COMMENT_LIMIT
+from opportunities.models import StageType
 
 
 class ContactChoiceField(forms.ModelChoiceField):
@@ -59,6 +61,28 @@ class StorableDateField(forms.DateField):
                 "This date cannot be stored: choose one between the years 2 and 9999.",
                 code="out_of_range",
             ) from exc
+
+
+def lost_reason_field() -> forms.ModelChoiceField:
+    """Why a deal was lost (the queryset is set by the form: `lost_reason_list`)."""
+    return forms.ModelChoiceField(
+        label="Lost reason", queryset=None, required=False, empty_label="Choose a reason…"
+    )
+
+
+def lost_comment_field() -> forms.CharField:
+    return forms.CharField(
+        label="Lost comment",
+        required=False,
+        max_length=LOST_COMMENT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: what happened.",
+    )
+
+
+def lost_stage_ids(stages) -> str:
+    """The lost stages' ids, comma-separated (the `data-lost-stages` of lost_reason.js)."""
+    return ",".join(str(s.pk) for s in stages if s.stage_type == StageType.CLOSED_AND_LOST)
 
 
 def split_tags(text: str) -> list[str]:

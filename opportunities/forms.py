@@ -18,8 +18,12 @@ from opportunities.form_fields import (
     StorableDateField,
     custom_form_field,
     date_to_datetime,
+    lost_comment_field,
+    lost_reason_field,
+    lost_stage_ids,
     split_tags,
 )
+from opportunities.lost_reasons import is_lost
 from opportunities.models import (
     BID_TYPE_LABELS,
     BidType,
@@ -28,6 +32,7 @@ from opportunities.models import (
     OpportunityStatus,
 )
 from opportunities.selectors import (
+    lost_reason_list,
     opportunity_access_users,
     opportunity_can_change_access,
     opportunity_list_tags,
@@ -44,6 +49,8 @@ class OpportunityForm(VersionedForm):
     title = forms.CharField(max_length=255)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     stage = forms.ModelChoiceField(queryset=None, empty_label=None)
+    lost_reason = lost_reason_field()
+    lost_comment = lost_comment_field()
     success_probability = forms.IntegerField(
         label="Probability (%)",
         required=False,
@@ -130,6 +137,9 @@ class OpportunityForm(VersionedForm):
             "company_name", "last_name", "first_name", "id"
         )
         self.fields["stage"].queryset = stage_list()
+        self.fields["lost_reason"].queryset = lost_reason_list(
+            keep_id=getattr(opportunity, "lost_reason_id", None)
+        )
         self.fields["bid_currency"].queryset = Currency.objects.order_by("abbreviation")
         self.fields["contact"].queryset = contacts
         self.fields["customer"].queryset = contacts
@@ -211,6 +221,8 @@ class OpportunityForm(VersionedForm):
             owner=opportunity.owner_id,
             source=opportunity.source_id,
             status=opportunity.status_id,
+            lost_reason=opportunity.lost_reason_id,
+            lost_comment=opportunity.lost_comment,
             tags=", ".join(tag.title for tag in opportunity.tags.all()),
             expected_close_date=(
                 timezone.localtime(opportunity.expected_close_date).date()
@@ -224,6 +236,26 @@ class OpportunityForm(VersionedForm):
                 stored = stored == "true"
             initial[custom_field_name(value.field_id)] = stored
         return initial
+
+    @property
+    def lost_stage_ids(self) -> str:
+        return lost_stage_ids(self.fields["stage"].queryset)
+
+    def clean(self):
+        """Choosing a lost stage asks why (the pages require the reason); with another stage
+        the reason and comment are not sent."""
+        cleaned = super().clean()
+        if is_lost(cleaned.get("stage")):
+            if not cleaned.get("lost_reason") and "lost_reason" not in self.errors:
+                self.add_error("lost_reason", "Choose why the deal was lost.")
+        else:
+            cleaned["lost_reason"], cleaned["lost_comment"] = None, ""
+        return cleaned
+
+    def _lost_kwargs(self, names) -> dict:
+        if not is_lost(self.cleaned_data.get("stage")):
+            return {}
+        return {name: self.cleaned_data.get(name) for name in names}
 
     def custom_rows(self):
         """(definition, bound field or None for a heading), in the definitions' order."""
@@ -260,6 +292,7 @@ class OpportunityForm(VersionedForm):
             for d in self.custom_definitions
             if custom_field_name(d.pk) in self.fields and self._custom_value(d) != ""
         }
+        kwargs.update(self._lost_kwargs(("lost_reason", "lost_comment")))
         kwargs["is_private"] = bool(self.cleaned_data.get("is_private"))
         kwargs["access_list"] = list(self.cleaned_data.get("access_list") or [])
         kwargs["notify"] = bool(self.cleaned_data.get("notify"))
@@ -282,6 +315,9 @@ class OpportunityForm(VersionedForm):
         }
         if custom:
             kwargs["custom_fields"] = custom
+        kwargs.update(
+            self._lost_kwargs([n for n in ("lost_reason", "lost_comment") if n in changed])
+        )
         return kwargs
 
 

@@ -114,6 +114,7 @@ def opportunity_with_related(queryset: QuerySet[Opportunity], *, user) -> QueryS
             "owner",
             "source",
             "status",
+            "lost_reason",
         )
         .prefetch_related(
             Prefetch(

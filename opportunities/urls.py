@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opportunities import views
+from opportunities import closing_views, views
 
 urlpatterns = [
     path("", views.board, name="board"),
@@ -13,4 +13,9 @@ urlpatterns = [
     path("opportunities/<int:pk>/delete/", views.opportunity_remove, name="opportunity_delete"),
     path("opportunities/<int:pk>/sharing/", views.opportunity_sharing, name="opportunity_sharing"),
     path("opportunities/<int:pk>/move/", views.opportunity_move, name="opportunity_move"),
+    path(
+        "opportunities/<int:pk>/reopen/",
+        closing_views.opportunity_reopen_page,
+        name="opportunity_reopen",
+    ),
 ]

@@ -29,11 +29,12 @@ from opportunities.board import (
     board_prepare_cards,
     board_queryset,
 )
-from opportunities.board_forms import BoardFilterForm, StageMoveForm
+from opportunities.board_forms import BoardFilterForm, ReopenForm, StageMoveForm
 from opportunities.errors import OpportunityChanged, ResponsibleChangeDenied
 from opportunities.forms import OpportunityForm, SharingForm
 from opportunities.page_sections import opportunity_sections_render
 from opportunities.selectors import (
+    lost_reason_list,
     opportunity_access_users,
     opportunity_can_change_access,
     opportunity_can_edit,
@@ -67,7 +68,8 @@ LIST_SORTS = {
     "updated": ("updated_at", "id"),
     "created": ("created_at", "id"),
 }
-FILTER_KEYS = ("q", "responsible", "contact", "tag", "private", "attention")
+# the filters, and the board's "show closed" switch (`closed=show`) that links keep too
+FILTER_KEYS = ("q", "responsible", "contact", "tag", "private", "attention", "closed")
 
 
 def _filters(request: HttpRequest, data) -> tuple[BoardFilterForm, BoardFilters]:
@@ -107,6 +109,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "filter_query": _filter_query(request.GET),
         "per_column": CARDS_PER_COLUMN,
         "stages": [column.stage for column in the_board.columns],
+        "lost_reasons": lost_reason_list(),
     }
     return render(request, "opportunities/board.html", context)
 
@@ -169,13 +172,18 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
         opportunity = opportunity_get_visible(user=request.user, opportunity_id=pk)
     except NotFound:
         return _move_error(request, pk, "This opportunity no longer exists or is hidden.", 404)
-    form = StageMoveForm(request.POST)
+    form = StageMoveForm(request.POST, keep_reason_id=opportunity.lost_reason_id)
     if not form.is_valid():
-        return _move_error(request, pk, "Choose an existing stage.", 400)
+        return _move_error(request, pk, form.error_text(), 400)
     previous_stage = opportunity.stage
     try:
         opportunity = opportunity_move_to_stage(
-            opportunity=opportunity, stage=form.cleaned_data["stage"], moved_by=request.user
+            opportunity=opportunity,
+            stage=form.cleaned_data["stage"],
+            moved_by=request.user,
+            lost_reason=form.cleaned_data["lost_reason"],
+            lost_comment=form.cleaned_data["lost_comment"],
+            require_lost_reason=True,  # the pages always ask why a deal was lost
         )
     except AccessDenied:
         return _move_error(
@@ -285,7 +293,9 @@ def opportunity_new(request: HttpRequest) -> HttpResponse:
     form = OpportunityForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            opportunity = opportunity_create(created_by=request.user, **form.create_kwargs())
+            opportunity = opportunity_create(
+                created_by=request.user, require_lost_reason=True, **form.create_kwargs()
+            )
         except InvalidInput as exc:
             add_service_error(form, exc)
         else:
@@ -320,7 +330,10 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, opportunity=opportunity
             ),
             "stages": stages,
-            "move_form": StageMoveForm(initial={"stage": opportunity.stage_id}),
+            "move_form": StageMoveForm(
+                initial={"stage": opportunity.stage_id}, keep_reason_id=opportunity.lost_reason_id
+            ),
+            "reopen_form": ReopenForm() if opportunity.stage.is_closed else None,
             "sections": opportunity_sections_render(request, opportunity),
         },
     )
@@ -376,6 +389,7 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 opportunity=opportunity,
                 updated_by=request.user,
                 expected_version=form.expected_version,
+                require_lost_reason=True,
                 **form.update_kwargs(),
             )
         except OpportunityChanged:

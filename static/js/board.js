@@ -38,14 +38,27 @@
   function updateSummary() {
     var root = board();
     if (!root) return;
-    var count = 0, total = 0, weighted = 0;
+    // open deals in the count, total and weighted; won and lost apart (their stage types)
+    var count = 0, total = 0, weighted = 0, closed = {};
     root.querySelectorAll(".column-header").forEach(function (header) {
+      var type = header.dataset.stageType || "0";
+      if (type !== "0") {
+        var sums = closed[type] || (closed[type] = { count: 0, total: 0 });
+        sums.count += Number(header.dataset.count);
+        sums.total += toCents(header.dataset.total);
+        return;
+      }
       count += Number(header.dataset.count);
       total += toCents(header.dataset.total);
       weighted += toCents(header.dataset.weighted);
     });
     var summary = document.getElementById("board-summary");
     if (!summary) return;
+    summary.querySelectorAll("[data-closed]").forEach(function (part) {
+      var sums = closed[part.dataset.closed] || { count: 0, total: 0 };
+      part.querySelector("[data-closed-count]").textContent = String(sums.count);
+      part.querySelector("[data-closed-total]").textContent = money(sums.total, summary.dataset);
+    });
     var parts = { count: count, total: total, weighted: weighted };
     Object.keys(parts).forEach(function (key) {
       var el = summary.querySelector('[data-summary="' + key + '"]');
@@ -65,16 +78,45 @@
     if (input) input.value = String(Math.max(0, Number(input.value) + delta));
   }
 
+  var LOST = "2"; // StageType.CLOSED_AND_LOST
+
+  function columnOf(list) {
+    return list.closest(".column") || list;
+  }
+
+  // A card entering a lost stage asks why first (lost_reason.js); cancelled, it goes back.
   function moveCard(card, toList, from, oldIndex) {
-    var toStage = toList.dataset.stageId;
-    var fromStage = from.dataset.stageId;
     if (card.dataset.canEdit !== "true") {
       putBack(card, from, oldIndex);
       window.Pipeline.toast("You may not move this opportunity: you cannot edit it.", "error");
       return Promise.resolve(false);
     }
+    var entersLost = columnOf(toList).dataset.stageType === LOST &&
+      columnOf(from).dataset.stageType !== LOST;
+    if (!entersLost || !window.PipelineLost) return sendMove(card, toList, from, oldIndex, null);
+    var title = card.querySelector(".card-title a");
+    var stageTitle = columnOf(toList).querySelector(".column-title");
+    return window.PipelineLost.ask(
+      title ? title.textContent : "", stageTitle ? stageTitle.textContent : ""
+    ).then(function (lost) {
+      if (!lost) {
+        putBack(card, from, oldIndex);
+        window.Pipeline.toast("Not moved: no lost reason was given.", "info");
+        return false;
+      }
+      return sendMove(card, toList, from, oldIndex, lost);
+    });
+  }
+
+  function sendMove(card, toList, from, oldIndex, lost) {
+    var toStage = toList.dataset.stageId;
+    var fromStage = from.dataset.stageId;
     var body = new URLSearchParams(board().dataset.filterQuery || "");
     body.set("stage", toStage);
+    if (lost) {
+      body.set("lost_reason", lost.reason);
+      body.set("lost_comment", lost.comment || "");
+    }
     card.classList.add("is-saving");
     card.setAttribute("aria-busy", "true");
     return fetch(card.dataset.moveUrl, {
