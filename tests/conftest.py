@@ -127,3 +127,5 @@ def reference_data(transactional_db):
         import_module(
             "opportunities.migrations.0002_default_stages_sources_statuses"
         ).create_defaults(apps, None)
+        import_module("opportunities.migrations.0010_default_lost_reasons").load(apps, None)
+        import_module("activities.migrations.0002_default_categories").load(apps, None)
