@@ -435,3 +435,64 @@ def test_bad_cursor_shows_the_newest_entries_when_hand_edited(signed_in, user, c
         f"/opportunities/{deal.pk}/timeline/", {"timeline_after": cursor}, **HTMX
     )
     assert fragment.status_code == 200
+
+
+# -- how the deal changed: creation, sharing, trash, lost ---------------------------------------
+
+
+def test_timeline_shows_creation_sharing_trash_and_restore_when_the_services_wrote_them(
+    signed_in, user, other_user
+):
+    from opportunities.access_services import opportunity_set_access
+    from opportunities.services import opportunity_create, opportunity_delete
+    from opportunities.trash_services import opportunity_restore
+
+    deal = opportunity_create(created_by=user, title="Initech", stage=default_stage("Suspect"))
+    opportunity_set_access(opportunity=deal, is_private=True, access_list=[other_user], set_by=user)
+    opportunity_delete(opportunity=Opportunity.objects.get(pk=deal.pk), deleted_by=user)
+    assert signed_in.get(f"/opportunities/{deal.pk}/").status_code == 404  # in the trash
+    opportunity_restore(opportunity_id=deal.pk, restored_by=user)
+
+    entries = stream(page(signed_in, deal))
+
+    order = [
+        entries.index("Restored"),
+        entries.index("Moved to the trash"),
+        entries.index("Sharing"),
+        entries.index("Started in <strong>Suspect</strong>"),
+        entries.index("Created</strong> the opportunity"),
+    ]
+    assert order == sorted(order)
+    sharing = entries[entries.index("Sharing") :]
+    assert "Bob Baker" in sharing[: sharing.index("</p>")]
+
+
+def test_lost_reason_shows_on_the_move_that_lost_the_deal_when_it_is_lost(signed_in, user):
+    from opportunities.models import LostReason
+
+    deal = OpportunityFactory(created_by=user)
+    reason = LostReason.objects.filter(is_active=True).first()
+    opportunity_move_to_stage(
+        opportunity=deal,
+        stage=default_stage("Unsuccessfully closed"),
+        moved_by=user,
+        lost_reason=reason,
+        lost_comment="Went with a cheaper offer",
+    )
+    entries = stream(page(signed_in, deal))
+    lost = entries[entries.index("Unsuccessfully closed") :]
+    assert f"Lost: <strong>{reason.title}</strong> — Went with a cheaper offer" in lost
+    assert entries.count('class="entry-lost"') == 1
+
+
+def test_field_change_shows_who_when_old_and_new_when_deal_was_edited(signed_in, user):
+    from decimal import Decimal
+
+    deal = OpportunityFactory(created_by=user, bid_value=Decimal("100"))
+    opportunity_update(opportunity=deal, updated_by=user, bid_value=Decimal("250"))
+    entries = stream(page(signed_in, deal))
+    row = entries[entries.index("<strong>Amount</strong>") :]
+    row = row[: row.index("</li>")]
+    assert 'class="value-old">100.00' in row and 'class="value-new">250.00' in row
+    assert "by Alice Archer" in row
+    assert "<time datetime=" in entries[: entries.index("<strong>Amount</strong>")]
