@@ -234,3 +234,34 @@ def test_filter_wide_delete_answers_as_before_and_moves_only_live_deals(reader, 
     gone = Opportunity.all_objects.get(pk=world["gone"].pk)
     kept = Opportunity.all_objects.get(pk=world["kept"].pk)
     assert gone.deletion_batch != kept.deletion_batch  # each delete, its own batch
+
+
+@pytest.mark.parametrize("cache_kind", ["per-process cache", "shared cache"])
+def test_cached_totals_follow_a_delete_and_a_restore(
+    request, cache_kind, client_for, user, django_capture_on_commit_callbacks
+):
+    """Counts cached in a shared cache are dropped when a delete or a restore commits."""
+    from opportunities.trash_services import opportunity_restore, opportunity_restore_batch
+
+    if cache_kind == "shared cache":
+        request.getfixturevalue("shared_cache")
+    client = client_for(user)
+    deals = [OpportunityFactory(created_by=user) for _ in range(3)]
+
+    def total() -> int:
+        return body(client.get(f"{API}/opportunity/filter"))["total"]
+
+    assert total() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        opportunity_delete(opportunity=deals[0], deleted_by=user)
+    assert total() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        opportunity_restore(opportunity_id=deals[0].pk, restored_by=user)
+    assert total() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        client.delete(f"{API}/opportunity/filter")
+    assert total() == 0
+    batch = Opportunity.all_objects.get(pk=deals[1].pk).deletion_batch
+    with django_capture_on_commit_callbacks(execute=True):
+        assert opportunity_restore_batch(batch=batch, restored_by=user) == 3
+    assert total() == 3
