@@ -12,7 +12,7 @@ from django.db.models import F, QuerySet
 
 from rambase.errors import invalid_parameter
 from rambase.filters import FilterError, compile_filter
-from rambase.formats import query_parameters
+from rambase.formats import Document, Items, query_parameters
 from rambase.names import Field, resolve
 
 DEFAULT_TOP = 10
@@ -143,6 +143,7 @@ def list_page(
     render,
     valid_select: set[str],
     maximum: int = 80,
+    default_order: str = "",
 ) -> Page:
     query = query_parameters(request)
     original = {name: values[0] for name, values in request.GET.lists() if values}
@@ -152,7 +153,7 @@ def list_page(
         position = _position_of(query["$pagekey"])
     with_total = _inline_count(query.get("$inlinecount"))
     id_spec = fields[id_field]
-    ordering = order_by(query.get("$orderby"), fields, id_spec)
+    ordering = order_by(query.get("$orderby") or default_order, fields, id_spec)
     selected = selection(query.get("$select"), valid_select)
     try:
         condition = compile_filter(query.get("$filter") or "", fields)
@@ -179,4 +180,12 @@ def list_page(
             "LastPage": _link(request, original, last) if total is not None else None,
             "NextPageKey": page_key(position + size) if has_more else None,
         },
+    )
+
+
+def list_document(root: str, item: str, page: Page) -> Document:
+    """A list resource: `{"<root>": [...], "paging": {...}}` in JSON, the rows and then
+    `<Paging>` under `<Root>` in XML."""
+    return Document(
+        root, {root: Items(item, page.items, inline=True), "Paging": page.paging}, json_root=False
     )

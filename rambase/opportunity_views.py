@@ -7,8 +7,8 @@ from opportunities.selectors import opportunity_get_visible
 from rambase import ids
 from rambase.custom_field_names import opportunity_custom_fields
 from rambase.errors import not_found
-from rambase.formats import Document, Items
-from rambase.listing import list_page
+from rambase.formats import Document
+from rambase.listing import list_document, list_page
 from rambase.names import OPPORTUNITY_FIELDS
 from rambase.opportunity_input import opportunity_arguments, zip_names
 from rambase.opportunity_query import opportunity_rows
@@ -57,16 +57,7 @@ class OpportunityCollectionView(OpportunityBaseView):
             render=lambda row: opportunity_shape(row, ctx),
             valid_select=SELECTABLE | ({"customfields"} if ctx.show_custom_fields else set()),
         )
-        return self.respond(
-            Document(
-                "SalesOpportunities",
-                {
-                    "SalesOpportunities": Items(ROOT, page.items, inline=True),
-                    "Paging": page.paging,
-                },
-                json_root=False,
-            )
-        )
+        return self.respond(list_document("SalesOpportunities", ROOT, page))
 
     def post(self, request):
         arguments = opportunity_arguments(self.body(ROOT), user=request.user, creating=True)
