@@ -1,6 +1,6 @@
-"""Writes on tasks: create (also one per contact), update, close, reopen, delete, and the
-reminders. Every write keeps the next task date of the opportunities it touches
-(`Opportunity.next_task_due`, through opportunities/next_step_services.py).
+"""Writes on tasks: create (also one per contact), update, close, reopen, delete (the mail and
+the reminders: activities/task_notifications.py). Every write keeps the next task date of the
+opportunities it touches (`Opportunity.next_task_due`, opportunities/next_step_services.py).
 
 Decisions 3, 4, 10 and 12 of the wire contract: the responsible is an active user (by default
 the caller) who can read what the task is linked to; a linked opportunity or contact must exist
@@ -21,17 +21,16 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from accounts.models import User
 from activities.models import Task, TaskCategory
+from activities.task_notifications import notify_task_assigned
 from activities.task_selectors import (
     TASK,
     TaskCategoryNotFound,
     TaskNotFound,
     open_task_earliest_deadline,
     task_can_edit,
-    task_live_q,
     task_visible_q,
 )
 from contacts.models import Contact
@@ -39,7 +38,6 @@ from contacts.selectors import contact_can_read, contact_list_visible_to
 from core.errors import AccessDenied, InvalidInput
 from core.limits import check_integer, check_length
 from core.locks import lock_rows, lock_rows_for_reference
-from core.notifications import notify_users_on_commit
 from opportunities.models import Opportunity
 from opportunities.next_step_services import opportunity_record_next_task_due
 from opportunities.selectors import opportunity_can_read, opportunity_list_visible_to
@@ -190,36 +188,6 @@ def _record_next_due(opportunity_ids: list[int]) -> None:
         )
 
 
-# -- notifications ------------------------------------------------------------------------------
-
-
-def _about(task: Task) -> str:
-    if task.opportunity_id:
-        return f" on “{task.opportunity.title}”"
-    if task.contact_id:
-        return f" about {task.contact.display_name}"
-    return ""
-
-
-def _notify_assigned(task: Task, *, assigned_by: User) -> None:
-    """Mail the responsible they have a task, once the write commits (not when they assigned
-    it themselves)."""
-    if task.responsible_id == assigned_by.pk:
-        return
-    due = timezone.localtime(task.deadline).strftime("%Y-%m-%d %H:%M")
-    body = (
-        f"{assigned_by.get_display_name()} gave you a task{_about(task)}:\n\n"
-        f"{task.title}\nDue: {due}\nCategory: {task.category.title}\n"
-    )
-    if task.description:
-        body += f"\n{task.description}\n"
-    notify_users_on_commit(
-        users=[task.responsible],
-        subject=f"Task: {Truncator(task.title).chars(80)}",
-        body=body,
-    )
-
-
 # -- create -------------------------------------------------------------------------------------
 
 
@@ -292,7 +260,7 @@ def task_create(
     locked = _lock_opportunities([task.opportunity_id])
     task.save()
     _record_next_due(locked)
-    _notify_assigned(task, assigned_by=created_by)
+    notify_task_assigned(task, assigned_by=created_by)
     return task
 
 
@@ -332,7 +300,7 @@ def task_create_for_contacts(
     locked = _lock_opportunities([task.opportunity_id for task in tasks])
     for task in tasks:
         task.save()
-        _notify_assigned(task, assigned_by=created_by)
+        notify_task_assigned(task, assigned_by=created_by)
     _record_next_due(locked)
     return tasks
 
@@ -363,6 +331,7 @@ def task_update(*, task_id: int, updated_by: User, **changes) -> Task:
     task = _lock_editable(task_id, user=updated_by)
     previous = {
         "opportunity_id": task.opportunity_id,
+        "contact_id": task.contact_id,
         "responsible_id": task.responsible_id,
         "deadline": task.deadline,
         "alert_minutes": task.alert_minutes,
@@ -387,9 +356,15 @@ def task_update(*, task_id: int, updated_by: User, **changes) -> Task:
                 "The responsible ({field}) is required.", field="responsible", entity=TASK
             )
         task.responsible = changes["responsible"]
-    task.responsible = _check_responsible(
-        task.responsible, opportunity=task.opportunity, contact=task.contact
+    relinked = (task.responsible_id, task.opportunity_id, task.contact_id) != (
+        previous["responsible_id"],
+        previous["opportunity_id"],
+        previous["contact_id"],
     )
+    if relinked:  # an unchanged responsible of unchanged links is not judged again
+        task.responsible = _check_responsible(
+            task.responsible, opportunity=task.opportunity, contact=task.contact
+        )
     if (task.deadline, task.alert_minutes) != (previous["deadline"], previous["alert_minutes"]):
         task.remind_at = _remind_at(task.deadline, task.alert_minutes)
         task.reminded_at = None
@@ -400,7 +375,7 @@ def task_update(*, task_id: int, updated_by: User, **changes) -> Task:
     task.refresh_from_db(fields=["version"])
     _record_next_due(locked)
     if task.responsible_id != previous["responsible_id"]:
-        _notify_assigned(task, assigned_by=updated_by)
+        notify_task_assigned(task, assigned_by=updated_by)
     return task
 
 
@@ -453,41 +428,3 @@ def task_delete(*, task_id: int, deleted_by: User) -> Task:
     task.pk = task_id
     _record_next_due(locked)
     return task
-
-
-# -- reminders ----------------------------------------------------------------------------------
-
-
-def tasks_remind(*, now: datetime | None = None, limit: int = 1000) -> int:
-    """Mail the responsible of every open task whose reminder time has passed and was not
-    mailed yet (`send_task_reminders`, run by cron). Each task is claimed with a conditional
-    update, so two runs at once never mail one reminder twice; a run mails at most `limit`.
-    Returns the number of reminders sent."""
-    now = now or timezone.now()
-    due = (
-        Task.objects.filter(
-            is_closed=False,
-            reminded_at__isnull=True,
-            remind_at__isnull=False,
-            remind_at__lte=now,
-        )
-        .filter(task_live_q())
-        .select_related("responsible", "opportunity", "contact", "category")
-        .order_by("remind_at", "id")[:limit]
-    )
-    sent = 0
-    for task in due:
-        with transaction.atomic():
-            claimed = Task.objects.filter(
-                pk=task.pk, reminded_at__isnull=True, remind_at=task.remind_at
-            ).update(reminded_at=now)
-            if not claimed:
-                continue
-            when = timezone.localtime(task.deadline).strftime("%Y-%m-%d %H:%M")
-            notify_users_on_commit(
-                users=[task.responsible],
-                subject=f"Reminder: {Truncator(task.title).chars(80)}",
-                body=f"Your task{_about(task)} is due {when}:\n\n{task.title}\n",
-            )
-            sent += 1
-    return sent

@@ -252,3 +252,17 @@ def test_stranger_cannot_filter_a_private_deal_into_view_when_creating_for_it(ot
 
     assert response.status_code == 400
     assert deal.title not in response.content.decode()
+
+
+def test_responsible_who_lost_access_to_the_deal_still_renames_the_task(
+    client_for, user, other_user, private_opportunity
+):
+    task = TaskFactory(created_by=user, responsible=other_user, opportunity=private_opportunity)
+
+    response = client_for(other_user).put(
+        f"{API}task/{task.pk}", {"title": "Renamed"}, format="json"
+    )
+
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert (task.title, task.opportunity_id) == ("Renamed", private_opportunity.pk)

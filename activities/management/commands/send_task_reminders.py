@@ -8,7 +8,7 @@ or a reopened task, is reminded again when its new time comes)."""
 
 from django.core.management.base import BaseCommand
 
-from activities.task_services import tasks_remind
+from activities.task_notifications import tasks_remind
 
 
 class Command(BaseCommand):
