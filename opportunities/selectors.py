@@ -228,6 +228,8 @@ def lost_reason_find(*, reference) -> LostReason | None:
         return None
     if text.isdigit():
         return LostReason.objects.filter(pk=int(text)).first() if len(text) < 19 else None
+    if len(text) > LostReason._meta.get_field("title").max_length:
+        return None  # no title is that long (and SQLite refuses so long a LIKE pattern)
     return LostReason.objects.filter(title__iexact=text).first()
 
 

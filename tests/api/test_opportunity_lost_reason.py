@@ -222,3 +222,26 @@ def test_documented_shape_of_a_lost_deal_equals_the_returned_one(client_for, use
     documented = payload_schema(schema, "opportunity/lostreason", "get")
     reasons = client_for(user).get(f"{URL}/lostreason").json()["response"]
     assert_documented(documented, reasons, schema["components"]["schemas"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"lostReason": "Price\x00too high"},
+        {"lostReason": "x" * 100_000},
+        {"lostReason": "99999999999999999999999999"},
+        {"lostReason": ["a", "b"]},
+        {"lostReason": {"id": "nope"}},
+        {"lostReason": "Other", "lostComment": "bad\x00byte"},
+    ],
+)
+def test_hostile_lost_input_is_a_400_or_accepted_never_a_500(
+    client_for, user, opportunity, lost, body
+):
+    response = move(client_for(user), opportunity, lost, **body)
+
+    assert response.status_code in (200, 400), response.content
+    if response.status_code == 400:
+        assert Opportunity.objects.get(pk=opportunity.pk).stage_id != lost.pk
+    else:
+        assert "\x00" not in Opportunity.objects.get(pk=opportunity.pk).lost_comment

@@ -261,3 +261,21 @@ def test_show_closed_expands_columns_and_is_kept_by_links(signed_in, pipeline, w
 def test_show_closed_switch_is_only_on_the_board(signed_in, pipeline):
     assert 'name="closed"' in signed_in.get("/").content.decode()
     assert 'name="closed"' not in signed_in.get("/opportunities/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"lost_reason": "99999999999999999999999999"},
+        {"lost_reason": "nope"},
+        {"lost_reason": "1", "lost_comment": "bad\x00byte"},
+        {"lost_reason": "1", "lost_comment": "x" * 5000},
+    ],
+)
+def test_hostile_move_input_is_a_400_and_changes_nothing(signed_in, opportunity, lost, values):
+    response = signed_in.post(
+        f"/opportunities/{opportunity.pk}/move/", {"stage": lost.pk, **values}, **JSON
+    )
+
+    assert response.status_code == 400
+    assert Opportunity.objects.get(pk=opportunity.pk).stage_id != lost.pk
