@@ -19,6 +19,7 @@ urlpatterns = [
     # Before the admin's own: the old password is checked under the sign-in limits.
     path("admin/password_change/", admin.site.admin_view(admin_password_change)),
     path("admin/", admin.site.urls),
+    path("api/rambase/", include("rambase.docs_views")),  # the RamBase routes' own schema
     path("api/", include("crm_project.api.urls")),
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
