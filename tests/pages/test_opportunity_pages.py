@@ -100,7 +100,7 @@ def test_detail_shows_every_part_when_viewer_may_read(signed_in, user):
     html = signed_in.get(f"/opportunities/{opportunity.pk}/").content.decode()
     assert "€1,000" in html  # weighted
     assert "Decision date" in html and "Jan 2, 2031" in html
-    assert "Stage history" in html
+    assert "Timeline" in html and "Stage history" not in html  # activities plugs it in
     assert "Everyone in the team can see this opportunity." in html
 
 
