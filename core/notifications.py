@@ -9,7 +9,7 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def notify_users_on_commit(*, users, subject: str, body: str) -> None:
+def notify_users_on_commit(*, users, subject: str, body: str, kind: str = "notification") -> None:
     """Mail `body` to each of `users` with an address and CRM access (a guest reads no CRM
     data: it is not mailed what it cannot open, nor its title), once the current transaction
     commits; nothing is sent if it rolls back, and a mail failure is only logged."""
@@ -24,10 +24,10 @@ def notify_users_on_commit(*, users, subject: str, body: str) -> None:
         try:
             send_mass_mail(messages, fail_silently=False)
         except Exception:  # the change is committed; a mail failure is only logged
-            logger.exception("Could not send the notification %r", subject)
+            logger.exception("Could not send the %s %r", kind, subject)
 
     transaction.on_commit(send)
 
 
 def notify_access_granted_on_commit(*, users, subject: str, body: str) -> None:
-    notify_users_on_commit(users=users, subject=subject, body=body)
+    notify_users_on_commit(users=users, subject=subject, body=body, kind="access notification")
