@@ -58,10 +58,7 @@ class TrashedOpportunityAdmin(admin.ModelAdmin):
 
     @admin.display(description="days left to restore")
     def days_left(self, obj):
-        left = trash_days_left(obj.deleted_at)
-        if obj.deleted_at and left == 0:
-            return "last day or past"
-        return left
+        return trash_days_left(obj.deleted_at) or "past: purged by purge_trash"
 
     @admin.action(description="Restore the selected deals")
     def restore(self, request, queryset):

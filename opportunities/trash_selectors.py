@@ -3,6 +3,7 @@
 A deal in the trash exists for nothing but the trash (`Opportunity.objects` leaves it out), so
 every read here starts from `Opportunity.all_objects`."""
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,9 +35,12 @@ def trash_expires_at(deleted_at: datetime) -> datetime:
 
 
 def trash_days_left(deleted_at: datetime, *, now: datetime | None = None) -> int:
-    """Whole days left to restore (0 on its last day)."""
+    """Days left to restore, counting the day under way: `TRASH_DAYS` just after the delete,
+    1 on its last day, 0 once past."""
     left = trash_expires_at(deleted_at) - (now or timezone.now())
-    return max(left.days, 0)
+    if left <= timedelta(0):
+        return 0
+    return math.ceil(left / timedelta(days=1))
 
 
 def opportunity_trash_visible_to(*, user) -> QuerySet[Opportunity]:

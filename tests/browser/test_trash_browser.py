@@ -40,7 +40,7 @@ def test_deal_deleted_on_its_page_is_restored_from_the_trash(page, live_server, 
     page.wait_for_url(f"{live_server.url}/trash/")
     row = page.locator(f'tr[data-opportunity-id="{deal.pk}"]')
     assert "Acme renewal" in row.inner_text()
-    assert "29 days" in row.inner_text()
+    assert "30 days" in row.inner_text()
 
     row.get_by_role("button", name="Restore Acme renewal").click()
     page.wait_for_url(f"{live_server.url}/trash/")

@@ -288,3 +288,14 @@ def test_delete_for_good_only_for_admins_and_only_trashed_deals(user, admin_user
 
     assert opportunity_purge_many(opportunity_ids=[deal.pk, opportunity.pk], purged_by=admin_user)
     assert list(Opportunity.all_objects.all()) == [opportunity]
+
+
+@pytest.mark.parametrize(
+    "days_ago, left", [(0, 30), (0.5, 30), (1, 29), (20, 10), (29.5, 1), (30.01, 0)]
+)
+def test_days_left_count_the_day_under_way(settings, days_ago, left):
+    from opportunities.trash_selectors import trash_days_left
+
+    settings.TRASH_DAYS = 30
+    now = timezone.now()
+    assert trash_days_left(now - timedelta(days=days_ago), now=now) == left

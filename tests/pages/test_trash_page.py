@@ -123,8 +123,8 @@ def test_lists_own_deleted_deals_newest_first_with_days_left(signed_in, user, ot
     html = signed_in.get("/trash/").content.decode()
 
     assert trash_rows(html) == [newer.pk, older.pk]
-    assert re.search(rf'data-opportunity-id="{older.pk}".*?data-days-left="9"', html, re.S)
-    assert re.search(rf'data-opportunity-id="{newer.pk}".*?data-days-left="29"', html, re.S)
+    assert re.search(rf'data-opportunity-id="{older.pk}".*?data-days-left="10"', html, re.S)
+    assert re.search(rf'data-opportunity-id="{newer.pk}".*?data-days-left="30"', html, re.S)
     assert "Theirs" not in html and "Expired" not in html
 
 
