@@ -338,6 +338,38 @@ class Board(Scenario):
         return problems
 
 
+class RamBaseListPage(Scenario):
+    """The RamBase list (rambase/): a page of 80 with a $filter, checked against the visible
+    rows selected without the product's code, in id order (RamBase's default)."""
+
+    name = "rambase_list_80"
+    minimum = 1000
+    query = {
+        "$top": "80",
+        "$inlinecount": "allpages",
+        "$filter": f"Value.UnweightedAmount ge {minimum} and Probability le 100",
+    }
+    description = "GET /sales/opportunities?" + urlencode(query)
+
+    def call(self, env, i):
+        return Call("GET", "/sales/opportunities?" + urlencode(self.query))
+
+    def check(self, env, response, call):
+        problems = expect_status(response, 200)
+        if problems:
+            return problems
+        body = response_json(response)
+        matching = visible_opportunities(env.user.pk).filter(bid_value__gte=self.minimum)
+        expected = [pk + 100000 for pk in matching.order_by("pk").values_list("pk", flat=True)[:80]]
+        ids = [item.get("salesOpportunityId") for item in body.get("salesOpportunities", [])]
+        if ids != expected:
+            problems.append(f"{len(ids)} ids, not the {len(expected)} expected in id order")
+        total = body.get("paging", {}).get("totalCount")
+        if total != matching.count():
+            problems.append(f"totalCount {total}, expected {matching.count()}")
+        return problems
+
+
 def all_scenarios() -> list[Scenario]:
 
     return [
@@ -350,4 +382,5 @@ def all_scenarios() -> list[Scenario]:
         Create(),
         Move(),
         GroupDelete(),
+        RamBaseListPage(),
     ]

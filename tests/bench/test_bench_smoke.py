@@ -22,6 +22,7 @@ SCENARIOS = {
     "board",
     "board_filtered",
     "mixed",
+    "rambase_list_80",
 }
 
 
