@@ -153,7 +153,7 @@ def test_my_tasks_groups_tasks_and_closing_one_updates_the_count_when_clicked(
     # the category filter is kept in the URL
     page.get_by_label("Kind").select_option(label="Demo")
     page.get_by_role("button", name="Show").click()
-    page.wait_for_url(f"**/tasks/?*category=*")
+    page.wait_for_url("**/tasks/?*category=*")
     expect(page.locator("#no-tasks")).to_be_visible()
     assert violations(page) == []
 
