@@ -294,6 +294,7 @@ def test_crm_refused_with_401_not_403_when_nobody_signed_in(api_client, db):
 
 ROUTE_IDS = ("opportunityid", "entityid", "id", "stageid", "contactid", "companyid", "personid")
 ROUTE_IDS += ("fieldid",)
+ROUTE_IDS += ("taskid", "categoryid")
 
 
 def _crm_operations():
