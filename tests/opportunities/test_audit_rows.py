@@ -29,6 +29,7 @@ from tests.opportunities.audit_helpers import audited_deal, rows
 pytestmark = pytest.mark.django_db
 
 API = "/api/2.0/crm"
+TAG_DELETE_QUERIES = 11  # whatever the number of deals carrying the tag
 
 
 def api(user) -> APIClient:
@@ -246,6 +247,22 @@ def test_tag_batch_writes_a_row_per_deal_it_tagged_in_constant_queries(user):
     assert small == large
     assert rows(more[0]) == []
     assert [rows(d) for d in more[1:]] == [[("changed", "tags", "", "batch 7", user)]] * 6
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_tag_deleted_everywhere_costs_the_same_queries_for_any_number_of_deals(
+    admin_user, user, size, django_assert_num_queries
+):
+    tag = TagFactory(title="Spread")
+    for _ in range(size):
+        OpportunityFactory(created_by=user, tags=[tag])
+    client = api(admin_user)
+
+    with django_assert_num_queries(TAG_DELETE_QUERIES):
+        response = client.delete(f"{API}/opportunity/tag", {"tagName": "spread"}, format="json")
+
+    assert response.status_code == 200, response.content
+    assert OpportunityAudit.objects.filter(field="tags", old_value="Spread").count() == size
 
 
 def test_tag_deleted_everywhere_leaves_a_row_on_each_deal(admin_user, user):
