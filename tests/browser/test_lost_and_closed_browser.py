@@ -90,6 +90,8 @@ def test_drop_on_lost_asks_reason_and_deal_page_shows_it(page, sign_in, user, de
     note = page.locator(".closed-note")
     assert "Chose a competitor" in note.inner_text()
     assert "They had a local office" in note.inner_text()
+    # the timeline (activities) tells the move with its reason
+    assert "Chose a competitor" in page.locator("#timeline").inner_text()
     # and Reopen brings it back to an open stage
     note.get_by_role("button", name="Reopen").click()
     page.wait_for_url(re.compile(rf"/opportunities/{deal.pk}/$"))
