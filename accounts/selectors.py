@@ -116,7 +116,7 @@ def user_filter(
         users = users.none()
     if is_administrator:
         users = users.filter(Q(is_staff=True) | Q(is_superuser=True), is_visitor=False)
-    users = users.filter(text_search_q(text, USER_SEARCH_FIELDS))
+    users = users.filter(text_search_q(text, USER_SEARCH_FIELDS, entity="user"))
     sort_by = sort_by.lower()
     if sort_by == "firstname":
         keys = [Lower("first_name"), Lower("last_name")]

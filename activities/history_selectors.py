@@ -23,10 +23,6 @@ from opportunities.models import Opportunity
 from opportunities.selectors import OPPORTUNITY_READERS, opportunity_get_visible
 
 HISTORY_SEARCH_FIELDS = ("content",)
-# A search is a few words: each is a LIKE over the content, and thousands of them (or one
-# of megabytes) exceed what the databases take in one query.
-MAX_SEARCH_WORDS = 20
-MAX_SEARCH_LENGTH = 1000
 
 
 class HistoryEventNotFound(NotFound):
@@ -180,15 +176,9 @@ def history_event_filter(*, user, criteria: HistoryFilter) -> QuerySet[HistoryEv
     if criteria.to_date is not None:
         events = events.filter(created_at__lte=criteria.to_date)
     if criteria.text.strip():
-        if len(criteria.text) > MAX_SEARCH_LENGTH or len(criteria.text.split()) > MAX_SEARCH_WORDS:
-            raise InvalidInput(
-                "{field} takes at most {words} words and {length} characters.",
-                field="text",
-                entity="historyevent",
-                words=MAX_SEARCH_WORDS,
-                length=MAX_SEARCH_LENGTH,
-            )
-        events = events.filter(text_search_q(criteria.text, HISTORY_SEARCH_FIELDS))
+        events = events.filter(
+            text_search_q(criteria.text, HISTORY_SEARCH_FIELDS, entity="historyevent")
+        )
     return events.order_by(*_order(criteria))
 
 

@@ -86,7 +86,7 @@ def contact_search(*, user, text: str = "", is_company: bool | None = None) -> Q
     contacts = contact_list_visible_to(user=user)
     if is_company is not None:
         contacts = contacts.filter(is_company=is_company)
-    return contacts.filter(text_search_q(text, CONTACT_SEARCH_FIELDS))
+    return contacts.filter(text_search_q(text, CONTACT_SEARCH_FIELDS, entity="contact"))
 
 
 def contact_with_access(queryset: QuerySet[Contact]) -> QuerySet[Contact]:

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
 from core.models import Currency, CustomFieldDefinition, ExchangeRate
 
 
@@ -49,18 +49,35 @@ def custom_field_get(*, entity_type: str, field_id: int) -> CustomFieldDefinitio
 # -- text search ---------------------------------------------------------------------------------
 
 
+# A search is a few words: each is a LIKE over every field, and thousands of them (or one of
+# megabytes) exceed what the databases take in one query (SQLite: "LIKE or GLOB pattern too
+# complex", "Expression tree is too large").
+SEARCH_MAX_WORDS = 20
+SEARCH_MAX_LENGTH = 1000
+
+
 def text_search_q(
     text: str,
     fields: Iterable[str],
     *,
     word_start: bool = False,
     guarded: Iterable[tuple[Q, Iterable[str]]] = (),
+    entity: str | None = None,
 ) -> Q:
     """The one text search: every word of `text` (split on white space) must occur, in any
     case, in one of `fields`: anywhere in it, or with `word_start` at its start or after a
     space (ONLYOFFICE's SQL search). `guarded` adds (condition, fields) pairs whose fields
     count only where the condition holds (e.g. the names of a contact the user may read).
-    No words: Q(), which matches everything."""
+    No words: Q(), which matches everything. A longer search than SEARCH_MAX_WORDS words or
+    SEARCH_MAX_LENGTH characters is InvalidInput on the field `text` of `entity`."""
+    if len(text) > SEARCH_MAX_LENGTH or len(text.split()) > SEARCH_MAX_WORDS:
+        raise InvalidInput(
+            "{field} takes at most {words} words and {length} characters.",
+            field="text",
+            entity=entity or "search",
+            words=SEARCH_MAX_WORDS,
+            length=SEARCH_MAX_LENGTH,
+        )
     fields, guarded = tuple(fields), [(condition, tuple(f)) for condition, f in guarded]
 
     def match(word: str, field: str) -> Q:

@@ -29,6 +29,7 @@ WIRE_NAMES: dict[str, dict[str, str]] = {
         "tag_name": "tagName",
         "lost_reason": "lostReason",
         "lost_comment": "lostComment",
+        "text": "filterValue",
     },
     "stage": {
         "success_probability": "successProbability",
@@ -44,12 +45,17 @@ WIRE_NAMES: dict[str, dict[str, str]] = {
         "share_type": "shareType",
         "access_list": "accessList",
         "custom_fields": "customFieldList",
+        "text": "filterValue",
     },
     "user": {
         "first_name": "firstname",
         "last_name": "lastname",
         "job_title": "title",
         "is_visitor": "isVisitor",
+        "text": "filterValue",
+    },
+    "search": {
+        "text": "filterValue",
     },
     "tag": {
         "tags": "tagName",

@@ -122,7 +122,9 @@ class OpportunityFilterSet(django_filters.FilterSet):
     # -- criteria -----------------------------------------------------------------------------
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(text_search_q(value, SEARCH_FIELDS, word_start=True))
+        return queryset.filter(
+            text_search_q(value, SEARCH_FIELDS, word_start=True, entity="opportunity")
+        )
 
     def filter_tags(self, queryset, name, value):
         """The opportunity must have all the tags (case-insensitive, trimmed)."""
