@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from activities.forms import NoteForm, TaskForm
@@ -97,7 +97,7 @@ def timeline_more(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = opportunity_get_visible(user=request.user, opportunity_id=pk)
     cursor = Cursor.parse(request.GET.get(CURSOR_PARAM))
     if not request.htmx:
-        query = f"?{CURSOR_PARAM}={cursor}" if cursor else ""
+        query = f"?{urlencode({CURSOR_PARAM: str(cursor)})}" if cursor else ""
         return redirect(reverse("opportunity_detail", args=[pk]) + query + "#timeline")
     context = _timeline_context(request, opportunity, cursor=cursor)
     return render(request, "activities/_timeline_entries.html", context)

@@ -128,6 +128,12 @@ def test_show_more_without_javascript_is_the_page_at_that_point_when_followed(si
     body = older.content.decode()
     assert "Back to the newest entries" in body and 'id="note-form"' not in body
     assert stream(body).count('<li class="entry ') == 50 - PAGE_SIZE
+    # the fragment's address, opened without htmx, leads to that same page
+    fragment_url = re.search(r'hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+    redirect = signed_in.get(fragment_url)
+    assert redirect.status_code == 302
+    same = signed_in.get(redirect["Location"].split("#")[0]).content.decode()
+    assert re.findall(r'id="entry-[\w-]+"', same) == re.findall(r'id="entry-[\w-]+"', body)
 
 
 @pytest.mark.parametrize(
