@@ -58,3 +58,16 @@ def test_category_list_costs_the_same_queries_when_there_are_more_tasks(
 
     with django_assert_num_queries(2):  # the token's user, the categories with counts
         client.get(f"{API}task/category")
+
+
+def test_single_task_costs_a_fixed_number_of_queries_when_read(
+    client_for, user, other_user, django_assert_num_queries
+):
+    _arrange(user, other_user, 2)
+    task_id = TaskFactory(created_by=user, contact=PersonFactory(created_by=user)).pk
+    client = client_for(user)
+    client.get(f"{API}task/{task_id}")
+
+    # the token's user, the task with its links, the contact's access rows, the categories
+    with django_assert_num_queries(4):
+        assert client.get(f"{API}task/{task_id}").status_code == 200
