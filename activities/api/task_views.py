@@ -233,6 +233,8 @@ class TaskFilterView(TaskBaseView):
     def get(self, request, format=None):
         params = self.params()
         responsible = params.guid("responsibleid")
+        if responsible is not None and str(responsible) == EMPTY_GUID:
+            responsible = None  # ONLYOFFICE's "anyone"
         criteria = TaskFilter(
             responsible_uuid=str(responsible) if responsible is not None else None,
             category_id=params.integer("categoryid"),

@@ -372,6 +372,7 @@ def test_filter_applies_each_criterion_when_given(user_client, user, other_user,
         return {t["id"] for t in response.json()["response"]}
 
     assert ids(responsibleid=str(other_user.uuid)) == {wanted.pk}
+    assert len(ids(responsibleid="00000000-0000-0000-0000-000000000000")) == 4  # anyone
     assert wanted.pk in ids(categoryid=meeting.pk)
     assert ids(categoryid=meeting.pk, filterValue="quarterly", responsibleid=str(other_user.uuid))
     assert ids(entityType="opportunity", entityid=opportunity.pk) == {wanted.pk}
