@@ -54,6 +54,19 @@ UPDATABLE_FIELDS = frozenset(
         "contact",
     }
 )
+# The columns an update may change (attribute names), compared to write only what changed.
+WRITTEN_COLUMNS = (
+    "title",
+    "description",
+    "deadline",
+    "alert_minutes",
+    "remind_at",
+    "reminded_at",
+    "category_id",
+    "opportunity_id",
+    "contact_id",
+    "responsible_id",
+)
 NOT_STORABLE = "\x00"
 
 
@@ -329,13 +342,7 @@ def task_update(*, task_id: int, updated_by: User, **changes) -> Task:
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
     task = _lock_editable(task_id, user=updated_by)
-    previous = {
-        "opportunity_id": task.opportunity_id,
-        "contact_id": task.contact_id,
-        "responsible_id": task.responsible_id,
-        "deadline": task.deadline,
-        "alert_minutes": task.alert_minutes,
-    }
+    previous = {name: getattr(task, name) for name in WRITTEN_COLUMNS}
     if "title" in changes:
         task.title = _clean_title(changes["title"])
     if "description" in changes:
@@ -368,10 +375,13 @@ def task_update(*, task_id: int, updated_by: User, **changes) -> Task:
     if (task.deadline, task.alert_minutes) != (previous["deadline"], previous["alert_minutes"]):
         task.remind_at = _remind_at(task.deadline, task.alert_minutes)
         task.reminded_at = None
+    changed = [name for name in WRITTEN_COLUMNS if getattr(task, name) != previous[name]]
+    if not changed:  # a PUT that changes nothing writes nothing
+        return task
     locked = _lock_opportunities([previous["opportunity_id"], task.opportunity_id])
     task.updated_at = timezone.now()
     task.version = F("version") + 1
-    task.save()
+    task.save(update_fields=[*changed, "updated_at", "version"])
     task.refresh_from_db(fields=["version"])
     _record_next_due(locked)
     if task.responsible_id != previous["responsible_id"]:

@@ -435,3 +435,16 @@ def test_overdue_task_is_listed_open_when_its_deadline_passed(user_client, user)
     response = user_client.get(f"{API}task/filter", {"isClosed": "false"})
 
     assert [t["id"] for t in response.json()["response"]] == [task.pk]
+
+
+def test_update_writes_nothing_when_every_value_sent_is_the_stored_one(user_client, user):
+    task = TaskFactory(created_by=user, title="Same")
+    before = task.updated_at
+
+    response = user_client.put(
+        f"{API}task/{task.pk}", {"title": "Same", "categoryId": task.category_id}, format="json"
+    )
+
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert (task.version, task.updated_at) == (1, before)
