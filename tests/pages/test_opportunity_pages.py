@@ -180,11 +180,12 @@ def test_move_answers_new_totals_of_both_columns_when_asked_for_json(signed_in, 
 
 def test_delete_asks_then_deletes_when_confirmed(signed_in, opportunity):
     confirm = signed_in.get(f"/opportunities/{opportunity.pk}/delete/")
-    assert "cannot be undone" in confirm.content.decode()
+    assert "to the trash" in confirm.content.decode()
     assert Opportunity.objects.filter(pk=opportunity.pk).exists()
     response = signed_in.post(f"/opportunities/{opportunity.pk}/delete/")
     assert response.status_code == 302
     assert not Opportunity.objects.filter(pk=opportunity.pk).exists()
+    assert Opportunity.all_objects.get(pk=opportunity.pk).deleted_at is not None  # the trash
 
 
 def test_sharing_refused_with_403_when_viewer_is_not_creator(other_client, opportunity):
