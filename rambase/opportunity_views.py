@@ -34,7 +34,11 @@ class OpportunityBaseView(RamBaseView):
         )
 
     def rows(self, ctx: ShapeContext):
-        return opportunity_rows(user=self.request.user, custom_fields=ctx.show_custom_fields)
+        return opportunity_rows(
+            user=self.request.user,
+            custom_fields=ctx.show_custom_fields,
+            descriptions=ctx.show_descriptions,
+        )
 
     def render_one(self, pk: int, *, status: int = 200, headers=None):
         ctx = self.shape_context()

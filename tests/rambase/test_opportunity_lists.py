@@ -143,9 +143,14 @@ def test_custom_fields_and_descriptions_cost_constant_queries(
 ):
     from tests.factories import CustomFieldFactory
 
+    from opportunities.models import Opportunity
+    from tests.factories import LeadSourceFactory, OpportunityStatusFactory
+
     CustomFieldFactory(label="Deal size")
     _fill(user, count)
-    # the user, the definitions, the rows, their custom values
-    with django_assert_num_queries(4):
+    Opportunity.objects.update(source=LeadSourceFactory(), status=OpportunityStatusFactory())
+    # the user, the definitions, the rows, their custom values, their sources, statuses and
+    # currencies (for the descriptions)
+    with django_assert_num_queries(7):
         body = rb.get(f"{URL}?$top=80&$showCustomFields=true&$showDomainDescriptions=true").json()
     assert len(body["salesOpportunities"]) == count
