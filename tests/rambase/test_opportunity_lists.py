@@ -154,3 +154,17 @@ def test_custom_fields_and_descriptions_cost_constant_queries(
     with django_assert_num_queries(7):
         body = rb.get(f"{URL}?$top=80&$showCustomFields=true&$showDomainDescriptions=true").json()
     assert len(body["salesOpportunities"]) == count
+
+
+def test_orderby_on_computed_fields(rb, user):
+    from tests.factories import CompanyFactory
+
+    zed, acme = CompanyFactory(company_name="Zed AS"), CompanyFactory(company_name="Acme")
+    OpportunityFactory(created_by=user, title="Z", customer=zed, bid_value=Decimal(10))
+    OpportunityFactory(created_by=user, title="A", customer=acme, bid_value=Decimal(500))
+    OpportunityFactory(created_by=user, title="N", customer=None, bid_value=Decimal(100))
+    by_name = rb.get(f"{URL}?$orderby=Customer.Name desc").json()
+    assert _titles(by_name) == ["Z", "A", "N"]  # nulls last in either direction
+    by_weight = rb.get(f"{URL}?$orderby=Value.WeightedAmount desc,Title").json()
+    assert _titles(by_weight) == ["A", "N", "Z"]
+    assert _titles(rb.get(f"{URL}?$orderby=CustomerId").json())[-1] == "N"
