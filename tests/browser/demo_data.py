@@ -100,3 +100,69 @@ def build_demo():
         stage_entered_at=now - timedelta(days=21)
     )
     return maria, jonas, admin, deals
+
+
+def build_demo_activities(maria, jonas, deals):
+    """The deals' life for the screenshots: notes, calls and tasks (some late, one done) through
+    the services, so the board's cards show their next steps and the timeline has a story."""
+    from activities.history_services import history_event_add
+    from activities.models import HistoryCategory, TaskCategory
+    from activities.task_services import task_close, task_create
+
+    now = timezone.now()
+    notes = {category.title: category for category in HistoryCategory.objects.all()}
+    kinds = {category.title: category for category in TaskCategory.objects.all()}
+    audit = deals["Security audit"]
+    history_event_add(
+        added_by=maria,
+        content="First call with their CISO: two data centres in scope, <b>ISO 27001</b> by Q3.",
+        category=notes["Phone call"],
+        opportunity=audit,
+        created_at=now - timedelta(days=9, hours=3),
+    )
+    history_event_add(
+        added_by=maria,
+        content="Sent the scope document and the day rates.",
+        category=notes["Email"],
+        opportunity=audit,
+        created_at=now - timedelta(days=6),
+    )
+    sent = task_create(
+        created_by=maria,
+        title="Send the proposal",
+        deadline=now - timedelta(days=2),
+        category=kinds["Email"],
+        opportunity=audit,
+    )
+    task_close(task_id=sent.pk, closed_by=maria)
+    history_event_add(
+        added_by=jonas,
+        content="Met the procurement team on site; they compare us with one other vendor.",
+        category=notes["Appointment"],
+        opportunity=audit,
+    )
+    task_create(
+        created_by=maria,
+        title="Call back about the pricing",
+        deadline=now + timedelta(days=2),
+        category=kinds["Phone call"],
+        opportunity=audit,
+    )
+    task_create(
+        created_by=maria,
+        title="Book the kick-off workshop",
+        deadline=now + timedelta(days=9),
+        category=kinds["Appointment"],
+        responsible=jonas,
+        opportunity=audit,
+    )
+    for index, (title, deal) in enumerate(deals.items()):
+        if title == "Security audit" or deal.stage.stage_type != 0 or index % 4 == 3:
+            continue  # every fourth open deal has no next step
+        task_create(
+            created_by=deal.created_by,
+            title=["Follow-up call", "Send the quote", "Demo for the team"][index % 3],
+            deadline=now + timedelta(days=(index % 5) - 2),
+            category=kinds[["Phone call", "Email", "Demo"][index % 3]],
+            opportunity=deal,
+        )

@@ -5,7 +5,7 @@ from pathlib import Path
 import factory.random
 import pytest
 
-from tests.browser.demo_data import build_demo
+from tests.browser.demo_data import build_demo, build_demo_activities
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -20,7 +20,8 @@ def test_screenshot_board_and_detail_written_when_demo_pipeline_is_shown(
     wanted = "screenshot" in (request.config.getoption("keyword") or "")
     folder = SCREENSHOTS if wanted else tmp_path
     factory.random.reseed_random("pipeline-screenshots")
-    maria, _, _, deals = build_demo()
+    maria, jonas, _, deals = build_demo()
+    build_demo_activities(maria, jonas, deals)
     folder.mkdir(parents=True, exist_ok=True)
     sign_in(page, maria)
     page.set_viewport_size({"width": 1840, "height": 900})
@@ -32,6 +33,15 @@ def test_screenshot_board_and_detail_written_when_demo_pipeline_is_shown(
     page.goto(f"{live_server.url}/opportunities/{deal.pk}/")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(folder / "opportunity-detail.png"), full_page=True)
+    # the sticky top bar would cover the section's top
+    page.locator("#timeline").screenshot(
+        path=str(folder / "timeline.png"), style=".topbar { position: static; }"
+    )
+
+    page.goto(f"{live_server.url}/tasks/")
+    page.screenshot(path=str(folder / "my-tasks.png"))
 
     assert (folder / "board.png").stat().st_size > 10_000
     assert (folder / "opportunity-detail.png").stat().st_size > 10_000
+    assert (folder / "timeline.png").stat().st_size > 10_000
+    assert (folder / "my-tasks.png").stat().st_size > 10_000
