@@ -22,6 +22,10 @@ SCENARIOS = {
     "board",
     "board_filtered",
     "mixed",
+    "opportunity_page",
+    "opportunity_page_small",
+    "my_tasks",
+    "my_tasks_small",
     "rambase_list_80",
 }
 
@@ -53,7 +57,7 @@ def results(tmp_path_factory):
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # a guard against a hang: a loaded machine takes minutes
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     return json.loads((work / "results.json").read_text())
