@@ -118,3 +118,16 @@ def test_a_delete_through_onlyoffice_is_404_through_rambase(rb, onlyoffice, oppo
     assert onlyoffice.delete(f"/api/2.0/crm/opportunity/{opportunity.pk}").status_code == 200
     response = rb.get(f"/sales/opportunities/{opportunity.pk + 100000}")
     assert response.status_code == 404
+
+
+def test_created_through_rambase_shows_on_the_board_in_its_stage_column(rb, user, client):
+    proposal = default_stage("Proposal")
+    rb.send_json(
+        "post",
+        "/sales/opportunities",
+        {"title": "On the board", "opportunityStage": {"opportunityStageId": proposal.pk + 100000}},
+    )
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    column = html.split(f'id="cards-{proposal.pk}"', 1)[1].split("<section", 1)[0]
+    assert "On the board" in column

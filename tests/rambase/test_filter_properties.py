@@ -211,3 +211,20 @@ def test_sql_selects_what_the_filter_says(rb, rows, tree):
     got = {item["salesOpportunityId"] - 100000 for item in response.json()["salesOpportunities"]}
     expected = {row.pk for row in rows if _python(tree, row)}
     assert got == expected, text
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("()',. -0123456789aeqnltgindorTitlePrbyValue$")),
+        max_size=40,
+    )
+    | st.lists(st.sampled_from(["Title", "eq", "'x'", "(", ")", "and", "in", "null", "9" * 30,
+                                "ExpectedCloseDate", "'2026-02-30'", "CreatedAt", "lt"]),
+               max_size=8).map(" ".join)
+)  # fmt: skip
+def test_any_filter_over_http_is_a_200_or_a_400_never_a_500(rb, rows, text):
+    response = rb.get(f"/sales/opportunities?$filter={quote(text)}")
+    assert response.status_code in (200, 400), (text, response.content)

@@ -87,3 +87,21 @@ def test_contacts_and_customers_follow_the_contact_visibility(rb, rb_other, user
 def test_helpers_answer_get_only(rb, person):
     assert_error(rb.send_json("post", "/human-resources/employees", {}), 405, 990013)
     assert_error(rb.delete(f"/collaboration/contacts/{person.pk + 10000}"), 405, 990013)
+
+
+def test_helpers_answer_in_xml(rb, user, person, company):
+    employee = xml_of(rb.get(f"/human-resources/employees/{user.pk + 100}?$format=xml"))
+    assert employee.tag == "Employee"
+    assert [child.tag for child in employee] == [
+        "EmployeeId",
+        "FirstName",
+        "LastName",
+        "Guid",
+        "EmployeeLink",
+    ]
+    employees = xml_of(rb.get("/human-resources/employees", HTTP_ACCEPT="text/xml"))
+    assert employees.tag == "Employees" and employees[-1].tag == "Paging"
+    contact = xml_of(rb.get(f"/collaboration/contacts/{person.pk + 10000}?$format=xml"))
+    assert contact.findtext("LastName") == "Person"
+    customer = xml_of(rb.get(f"/sales/customers/{company.pk + 10000}?$format=xml"))
+    assert customer.findtext("Name") == "Acme Corp"

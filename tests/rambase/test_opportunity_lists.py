@@ -141,10 +141,8 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
 def test_custom_fields_and_descriptions_cost_constant_queries(
     rb, user, count, django_assert_num_queries
 ):
-    from tests.factories import CustomFieldFactory
-
     from opportunities.models import Opportunity
-    from tests.factories import LeadSourceFactory, OpportunityStatusFactory
+    from tests.factories import CustomFieldFactory, LeadSourceFactory, OpportunityStatusFactory
 
     CustomFieldFactory(label="Deal size")
     _fill(user, count)
