@@ -163,3 +163,25 @@ def test_show_closed_survives_a_filter_change(page, sign_in, user, deals):
     page.reload()
     assert page.get_by_label("Show closed").is_checked()
     assert "Old win" in column.inner_text()
+
+
+def test_keyboard_move_to_lost_asks_reason_too(page, sign_in, user, deals):
+    sign_in(page, user)
+    lost, deal = deals["lost"], deals["deal"]
+    summary_button = card(page, deal).locator("summary")
+    summary_button.focus()
+    page.keyboard.press("Enter")
+    card(page, deal).get_by_label("Stage of “Big deal”").select_option(str(lost.pk))
+    card(page, deal).get_by_role("button", name="Move").press("Enter")
+
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for()
+    page.keyboard.press("Tab")  # the comment; Enter there would be a new line
+    dialog.get_by_label("Lost reason").select_option(label="Bad timing")
+    dialog.get_by_role("button", name="Mark as lost").press("Enter")
+
+    page.wait_for_function(
+        f"document.querySelector('#column-header-{lost.pk}').dataset.count === '1'"
+    )
+    deal.refresh_from_db()
+    assert (deal.stage_id, deal.lost_reason.title) == (lost.pk, "Bad timing")
