@@ -7,11 +7,13 @@ services' refusals (range, length, required title) come back as their domain err
 rambase/exception_handler.py names in RamBase's words. Read-only keys are ignored, so a GET
 answer can be sent back; other unknown keys are 400 990003."""
 
-from accounts.models import User
+from accounts.selectors import user_list_active
 from contacts.selectors import contact_list_visible_to
 from core.errors import NotFound
 from core.selectors import currency_get
-from opportunities.models import LeadSource, OpportunityStatus, Stage
+from opportunities.errors import StageNotFound
+from opportunities.models import LeadSource, OpportunityStatus
+from opportunities.selectors import stage_get
 from rambase import errors, ids
 from rambase.custom_field_names import custom_field_names, opportunity_custom_fields
 from rambase.errors import RamBaseError, invalid_value, malformed, unknown_reference
@@ -100,17 +102,17 @@ def _contact(pk: int, path: str, user):
 
 
 def _employee(pk: int, path: str):
-    employee = User.objects.filter(pk=pk, is_active=True).first()
+    employee = user_list_active().filter(pk=pk).first()
     if employee is None:
         raise unknown_reference(f"{path} {pk + ids.EMPLOYEE} does not exist.", path)
     return employee
 
 
 def _stage(pk: int, path: str):
-    stage = Stage.objects.filter(pk=pk).first()
-    if stage is None:
-        raise unknown_reference(f"{path} {pk + ids.STAGE} does not exist.", path)
-    return stage
+    try:
+        return stage_get(stage_id=pk)
+    except StageNotFound as exc:
+        raise unknown_reference(f"{path} {pk + ids.STAGE} does not exist.", path) from exc
 
 
 def _reference(key: str, value, user, *, creating: bool):

@@ -72,7 +72,7 @@ class StageBaseView(RamBaseView):
             raise RamBaseError(FORBIDDEN, "Only administrators change opportunity stages.")
 
     def render_one(self, pk: int, *, status: int = 200, headers=None):
-        stage = Stage.objects.filter(pk=pk).first()
+        stage = stage_list().filter(pk=pk).first()
         if stage is None:
             raise RamBaseError(NOT_FOUND, "The opportunity stage does not exist.")
         return self.respond(Document(ROOT, stage_shape(stage)), status=status, headers=headers)
