@@ -40,10 +40,6 @@ from opportunities.selectors import OPPORTUNITY_READERS
 
 TASK = "task"  # the entity of a task's errors (crm_project/api/wire_names.py)
 TASK_SEARCH_FIELDS = ("title", "description")
-# A search is a few words: each is a LIKE over two columns, and thousands of them break the
-# query (as history's search).
-MAX_SEARCH_WORDS = 20
-MAX_SEARCH_LENGTH = 1000
 
 
 class TaskNotFound(NotFound):
@@ -239,15 +235,7 @@ def task_filter(*, user, criteria: TaskFilter) -> QuerySet[Task]:
         tasks = tasks.filter(deadline__lte=criteria.to_date)
     tasks = _entity_filter(tasks, criteria.entity_type, criteria.entity_id)
     if criteria.text.strip():
-        if len(criteria.text) > MAX_SEARCH_LENGTH or len(criteria.text.split()) > MAX_SEARCH_WORDS:
-            raise InvalidInput(
-                "{field} takes at most {words} words and {length} characters.",
-                field="text",
-                entity=TASK,
-                words=MAX_SEARCH_WORDS,
-                length=MAX_SEARCH_LENGTH,
-            )
-        tasks = tasks.filter(text_search_q(criteria.text, TASK_SEARCH_FIELDS))
+        tasks = tasks.filter(text_search_q(criteria.text, TASK_SEARCH_FIELDS, entity=TASK))
     return _ordered(tasks, user=user, sort_by=criteria.sort_by, descending=criteria.descending)
 
 

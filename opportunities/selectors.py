@@ -305,9 +305,9 @@ def opportunity_filter(
             (contact_visible_q(user=user, through=person), [f"{person}__{n}" for n in names])
             for person in ("contact", "customer")
         ]
-        queryset = queryset.filter(text_search_q(
-            text, ("title", "description"), guarded=shown, entity="opportunity"
-        ))
+        queryset = queryset.filter(
+            text_search_q(text, ("title", "description"), guarded=shown, entity="opportunity")
+        )
     if responsible is not None:
         queryset = queryset.filter(responsible=responsible)
     if contact is not None:

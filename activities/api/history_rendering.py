@@ -4,6 +4,7 @@ HistoryCategoryWrapper. Every key is always present (decision 7): `category`, `c
 where ONLYOFFICE gives the read right), `files` is always `[]` (no Documents module)."""
 
 from activities.history_selectors import history_event_can_delete
+from activities.icons import HISTORY_ICONS, icon_url
 from activities.models import HistoryCategory, HistoryEvent, SystemCategory
 from contacts.api.rendering import contact_base_shape
 from crm_project.api.dates import format_datetime
@@ -14,12 +15,12 @@ SYSTEM_CATEGORY_ICONS = {
     SystemCategory.TASK_CLOSED: "event_category_close.png",
     SystemCategory.FILES_UPLOADED: "event_category_attach_file.png",
 }
-ICON_PATH = "/static/img/history/"
 
 
 def image_path(ctx: RenderContext, image_name: str) -> str | None:
-    """The icon's URL (ONLYOFFICE's `imagePath`), null without an icon."""
-    return f"{ctx.base_url}{ICON_PATH}{image_name}" if image_name else None
+    """The icon's URL (ONLYOFFICE's `imagePath`), null without a shipped icon."""
+    path = icon_url(HISTORY_ICONS, image_name)
+    return f"{ctx.base_url}{path}" if path else None
 
 
 def history_category_base_shape(category: HistoryCategory, ctx: RenderContext) -> dict:

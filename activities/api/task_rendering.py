@@ -5,13 +5,17 @@ and `entity` null when there is none or the caller may not read it (ONLYOFFICE s
 unreadable contact), `canEdit` is the edit right (admins, the responsible, the creator), and the
 category carries `relativeItemsCount` in lists too (one query per response)."""
 
+from activities.icons import TASK_ICONS, icon_url
 from activities.models import Task, TaskCategory
 from activities.task_selectors import task_can_edit, task_category_list_with_counts
 from contacts.api.rendering import contact_base_shape
 from crm_project.api.dates import format_datetime
 from crm_project.api.render_context import RenderContext
 
-ICON_PATH = "/static/img/tasks/"
+
+def _image_path(ctx: RenderContext, image_name: str) -> str | None:
+    path = icon_url(TASK_ICONS, image_name)
+    return f"{ctx.base_url}{path}" if path else None
 
 
 def task_category_base_shape(category: TaskCategory, ctx: RenderContext) -> dict:
@@ -21,9 +25,7 @@ def task_category_base_shape(category: TaskCategory, ctx: RenderContext) -> dict
         "description": category.description,
         "color": category.color,
         "sortOrder": category.sort_order,
-        "imagePath": (
-            f"{ctx.base_url}{ICON_PATH}{category.image_name}" if category.image_name else None
-        ),
+        "imagePath": _image_path(ctx, category.image_name),
     }
 
 

@@ -7,17 +7,11 @@ import struct
 import pytest
 from django.contrib.staticfiles import finders
 
-from activities.api.history_rendering import ICON_PATH as HISTORY_ICON_PATH
 from activities.api.history_rendering import SYSTEM_CATEGORY_ICONS
-from activities.api.task_rendering import ICON_PATH as TASK_ICON_PATH
+from activities.icons import HISTORY_ICONS, TASK_ICONS
 from activities.models import HistoryCategory, TaskCategory
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def static_name(icon_path: str, image_name: str) -> str:
-    """`/static/img/history/x.png` -> `img/history/x.png`, the name the finders look up."""
-    return f"{icon_path.removeprefix('/static/')}{image_name}"
 
 
 def default_icons() -> list[str]:
@@ -25,8 +19,8 @@ def default_icons() -> list[str]:
     tasks = list(TaskCategory.objects.values_list("image_name", flat=True))
     assert len(history) == 4 and len(tasks) == 12, "the migrations' default categories"
     system = list(SYSTEM_CATEGORY_ICONS.values())
-    return [static_name(HISTORY_ICON_PATH, name) for name in history + system] + [
-        static_name(TASK_ICON_PATH, name) for name in tasks
+    return [f"{HISTORY_ICONS}{name}" for name in history + system] + [
+        f"{TASK_ICONS}{name}" for name in tasks
     ]
 
 
@@ -53,3 +47,16 @@ def test_every_icon_keeps_its_svg_source_when_migrated():
     missing = [s for s in sorted(sources) if not finders.find(f"img/activity-icons/{s}.svg")]
 
     assert missing == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("image_name", ["no_such_icon.png", "../../img/favicon.svg"])
+def test_a_category_icon_the_product_does_not_ship_has_no_image_path(admin_client, image_name):
+    category = TaskCategory.objects.create(title="Custom", image_name=image_name)
+    event_category = HistoryCategory.objects.create(title="Custom", image_name=image_name)
+
+    tasks = admin_client.get(f"/api/2.0/crm/task/category/{category.pk}").json()["response"]
+    events = admin_client.get("/api/2.0/crm/history/category").json()["response"]
+
+    assert tasks["imagePath"] is None
+    assert [c["imagePath"] for c in events if c["id"] == event_category.pk] == [None]
