@@ -7,6 +7,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+def keep_on_its_deal(collector, field, sub_objs, using):
+    """on_delete for the contact of an event or a task: one on a deal stays on the deal (it
+    only loses the contact), one on the contact alone goes with the contact."""
+    on_a_deal = [obj for obj in sub_objs if obj.opportunity_id is not None]
+    alone = [obj for obj in sub_objs if obj.opportunity_id is None]
+    if on_a_deal:
+        collector.add_field_update(field, None, on_a_deal)
+    if alone:
+        models.CASCADE(collector, field, alone, using)
+
+
 class Category(models.Model):
     """A list admins edit: ONLYOFFICE's history and task categories share this shape."""
 
@@ -65,7 +76,7 @@ class HistoryEvent(models.Model):
         "contacts.Contact",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=keep_on_its_deal,
         related_name="history_events",
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -128,7 +139,7 @@ class Task(models.Model):
         related_name="tasks",
     )
     contact = models.ForeignKey(
-        "contacts.Contact", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
+        "contacts.Contact", null=True, blank=True, on_delete=keep_on_its_deal, related_name="tasks"
     )
     is_closed = models.BooleanField(default=False)
     closed_at = models.DateTimeField(null=True, blank=True)
