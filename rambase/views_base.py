@@ -68,10 +68,5 @@ class NotFoundView(RamBaseView):
     permission_classes = []
 
     def initial(self, request, *args, **kwargs):
-        self.format = "json"
+        # before the method is looked up: every method of an unknown path is a 404
         raise not_found("No such resource.")
-
-    def get(self, request, *args, **kwargs):  # pragma: no cover - initial raises
-        raise not_found()
-
-    post = put = patch = delete = options = head = get

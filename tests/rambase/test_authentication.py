@@ -133,3 +133,7 @@ def test_a_deactivated_users_token_is_401(user, rb):
 def test_unknown_paths_under_rambase_prefixes_are_404():
     for path in ("/sales/nothing", "/system/x/y", "/human-resources", "/collaboration/z/"):
         assert_error(Client().get(path), 404, 990012)
+        assert_error(Client().post(path), 404, 990012)
+    response = Client().get("/sales/opportunities/abc?$format=xml")
+    assert response.status_code == 404
+    assert xml_of(response).findtext("ErrorMessage/ErrorMessageId") == "990012"
