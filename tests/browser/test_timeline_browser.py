@@ -158,9 +158,7 @@ def test_my_tasks_groups_tasks_and_closing_one_updates_the_count_when_clicked(
     assert violations(page) == []
 
 
-def test_phone_menu_shows_my_tasks_with_its_count_when_opened(
-    watched, sign_in, user, live_server
-):
+def test_phone_menu_shows_my_tasks_with_its_count_when_opened(watched, sign_in, user, live_server):
     page = watched
     deal = OpportunityFactory(created_by=user)
     task_create(
