@@ -75,17 +75,20 @@ def stage_from_id(stage_id: int | None, field: str) -> Stage | None:
 
 
 def list_item_from_reference(model, value: str | None, field: str):
-    """A lead source or status by id or title (any case); empty means none."""
+    """A lead source or status by id or title (any case); empty means none. A reference no row
+    could have (an id beyond 64 bits, a title longer than the column) is unknown without a
+    query: SQLite refuses such a LIKE ("pattern too complex")."""
     text = (value or "").strip()
     if not text:
         return None
-    item = (
-        model.objects.filter(pk=int(text)).first()
-        if text.isdigit()
-        else model.objects.filter(title__iexact=text).first()
-    )
+    item = None
+    if text.isdigit():
+        if len(text) <= 18:
+            item = model.objects.filter(pk=int(text)).first()
+    elif len(text) <= model._meta.get_field("title").max_length:
+        item = model.objects.filter(title__iexact=text).first()
     if item is None:
-        raise InvalidInput(f"Unknown {field} '{text}'.", field=field)
+        raise InvalidInput(f"Unknown {field} '{text[:100]}'.", field=field)
     return item
 
 
