@@ -12,6 +12,9 @@ from rest_framework.test import APIClient
 
 from crm_project.api.schema import ERROR_COMPONENT
 
+# One pytest-xdist worker builds the schema once for the whole module (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("openapi")
+
 ENVELOPE_KEYS = {"count", "startIndex", "nextIndex", "total", "status", "statusCode", "response"}
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+# One worker runs the module under pytest-xdist (`--dist loadgroup`): the bench runs once.
+pytestmark = pytest.mark.xdist_group("bench_smoke")
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = {
     "filter_50",
