@@ -13,7 +13,7 @@ kind and id), so every page costs the same few queries however long the timeline
 source is asked for at most a page of rows after the cursor, and the rows are merged here."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from heapq import merge
 
 from django.db.models import F, Q, QuerySet
@@ -159,6 +159,40 @@ def timeline_of_opportunity(
     return timeline
 
 
+# What a stage move changes beside the stage, written by the same service call: shown on the
+# move's line rather than as lines of their own.
+MOVE_SIDE_FIELDS = {"success_probability", "actual_close_date", "lost_reason", "lost_comment"}
+SAME_WRITE = timedelta(seconds=2)
+
+
+def _fold_move_side_changes(entries: list[Entry]) -> list[Entry]:
+    """The entries with each move's side changes (its audit rows of MOVE_SIDE_FIELDS, by the
+    same user, within SAME_WRITE) moved onto the move as `side_changes`."""
+    moves = [entry for entry in entries if entry.kind == STAGE]
+    for move in moves:
+        move.item.side_changes = []
+    folded = set()
+    for entry in entries:
+        if entry.kind != AUDIT or entry.item.field not in MOVE_SIDE_FIELDS:
+            continue
+        for move in moves:
+            if (
+                move.item.changed_by_id == entry.item.changed_by_id
+                and abs(move.at - entry.at) <= SAME_WRITE
+            ):
+                move.item.side_changes.append(entry.item)
+                folded.add(id(entry))
+                break
+    for move in moves:
+        if getattr(move.item, "lost", False):  # its "Lost: reason — comment" line says it
+            move.item.side_changes = [
+                change
+                for change in move.item.side_changes
+                if change.field not in ("lost_reason", "lost_comment")
+            ]
+    return [entry for entry in entries if id(entry) not in folded]
+
+
 def _annotate(timeline: Timeline, *, user, now: datetime) -> None:
     """What the templates show beyond the rows, computed once per row in Python: the rights,
     the overdue flag, the audit label, and the lost reason on the stage change that lost the
@@ -181,3 +215,4 @@ def _annotate(timeline: Timeline, *, user, now: datetime) -> None:
             item.label = audit_row_label(item)
         elif entry.kind == STAGE:
             item.lost = losing_change is not None and item.pk == losing_change
+    timeline.entries = _fold_move_side_changes(timeline.entries)
