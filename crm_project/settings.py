@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "contacts",
     "opportunities",
     "activities",
+    "insights",
     "rambase",
 ]
 

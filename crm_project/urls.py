@@ -26,6 +26,7 @@ urlpatterns = [
     # RamBase's resources at the host root (/sales/, /system/, /oauth2/, ...)
     path("", include("rambase.urls")),
     path("", include("activities.urls")),
+    path("", include("insights.urls")),
     path("", include("opportunities.urls")),
     path("", include("opportunities.people_urls")),  # the contact and people pages, with deals
     path("", include("opportunities.trash_urls")),  # the Trash page and its restores

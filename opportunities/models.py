@@ -317,6 +317,9 @@ class Opportunity(models.Model):
         related_name="+",
         editable=False,
     )
+    # The id of the row in the system it was imported from: a second import of the same file
+    # updates the deal instead of adding it again.
+    external_id = models.CharField(max_length=100, blank=True, default="")
     # One id per delete request, so a filter-wide delete is restored in one action.
     deletion_batch = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     version = models.PositiveIntegerField(
@@ -375,6 +378,11 @@ class Opportunity(models.Model):
                 condition=Q(recurring_revenue__gte=0), name="opp_recurring_revenue_gte_0"
             ),
             models.CheckConstraint(condition=Q(bid_type__lte=5), name="opp_bid_type_known"),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="opp_external_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -524,6 +532,7 @@ class AuditAction(models.TextChoices):
     SHARED = "shared", "sharing changed"
     DELETED = "deleted", "moved to the trash"
     RESTORED = "restored", "restored from the trash"
+    IMPORTED = "imported", "imported"
 
 
 class OpportunityAudit(models.Model):
@@ -563,3 +572,23 @@ class OpportunityAuditContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.audit_id} names {self.contact_id}"
+
+
+class ImportMapping(models.Model):
+    """The column mapping a user chose for an import file's header, remembered for next time:
+    `columns` maps each file column to a domain field name (or "" to skip it)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_mappings"
+    )
+    header_key = models.CharField(max_length=64, help_text="A hash of the file's header row.")
+    columns = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "header_key"], name="import_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.header_key[:8]}"
