@@ -23,6 +23,7 @@ from accounts.api.authentication import token_issue
 from accounts.models import User
 from bench import activities_data, bulk_writes, database, dataset, load, mixed
 from bench.activity_scenarios import SIZE_PAIRS, activity_scenarios
+from bench.insights_scenarios import insights_scenarios
 from bench.raw import RawFilter, diff
 from bench.report import (
     GROWTH_SCENARIOS,
@@ -216,7 +217,8 @@ class Runner:
             },
             "scenarios": {},
         }
-        scenarios = {s.name: s for s in [*all_scenarios(), *activity_scenarios()]}
+        every = [*all_scenarios(), *activity_scenarios(), *insights_scenarios()]
+        scenarios = {s.name: s for s in every}
         if args.profile or args.explain:
             self.seed_to(args.opportunities)
             self.activities = activities_data.ensure(self.fixture, log=log)
