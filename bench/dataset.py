@@ -358,6 +358,8 @@ def write_opportunities(
     started = time.perf_counter()
     writer = bulk_writes.BulkWriter(connection)
     columns = opportunity_columns()
+    # a column the data set does not fill (one added since) gets the model's default
+    defaults = {f.column: f.get_default() for f in Opportunity._meta.concrete_fields}
     opportunities, members, tags, values, access, history = [], [], [], [], [], []
     next_ids = {
         model: (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
@@ -373,7 +375,7 @@ def write_opportunities(
         row, member_ids, tag_ids, field_values, access_ids = _opportunity(
             i, fx, overrides=overrides
         )
-        opportunities.append(tuple(row[c] for c in columns))
+        opportunities.append(tuple(row[c] if c in row else defaults[c] for c in columns))
         for contact_id in member_ids:
             members.append((i, contact_id))
         for tag_id in tag_ids:
