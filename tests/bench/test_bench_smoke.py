@@ -29,6 +29,7 @@ SCENARIOS = {
     "my_tasks",
     "my_tasks_small",
     "rambase_list_80",
+    "forecast",
 }
 
 
