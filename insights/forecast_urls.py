@@ -1,3 +1,9 @@
-"""Filled in by issue 13."""
+"""The forecast: /forecast/ (its downloads: ?format=csv or ?format=xlsx with the same filters)."""
 
-urlpatterns = []
+from django.urls import path
+
+from insights import forecast_views
+
+urlpatterns = [
+    path("forecast/", forecast_views.forecast_page, name="forecast"),
+]
