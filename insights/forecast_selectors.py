@@ -272,21 +272,21 @@ def forecast_build(
     )
 
 
-def forecast_rows(forecast: Forecast):
-    """The forecast table as rows for an export (header first)."""
+def forecast_table(forecast: Forecast) -> tuple[list[str], list[list]]:
+    """The forecast table for a download: the header, and a row per bucket and stage (or
+    responsible) followed by the bucket's total ("All"); amounts in the base currency."""
     code = forecast.base_currency.pk
-    split_label = "Stage" if forecast.split == "stage" else "Responsible"
-    yield [
+    header = [
         "Expected close",
-        split_label,
+        "Stage" if forecast.split == "stage" else "Responsible",
         "Count",
         f"Amount ({code})",
         f"Weighted ({code})",
+        "Base currency",
         "Not converted (no rate)",
     ]
+    rows = []
     for bucket in forecast.buckets:
-        for part in bucket.parts:
-            t = part.totals
-            yield [bucket.label, part.label, t.count, t.amount, t.weighted, t.unconverted]
-        t = bucket.totals
-        yield [bucket.label, "All", t.count, t.amount, t.weighted, t.unconverted]
+        for label, t in [*((p.label, p.totals) for p in bucket.parts), ("All", bucket.totals)]:
+            rows.append([bucket.label, label, t.count, t.amount, t.weighted, code, t.unconverted])
+    return header, rows

@@ -4,10 +4,13 @@ insights.forecast_selectors; the filters are the board's form, kept in the URL."
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.tabular_export import export_format, tabular_response
+from core.views import domain_errors_as_http
 from insights.forecast_chart import bar_chart
-from insights.forecast_selectors import HORIZONS, SPLITS, forecast_build
+from insights.forecast_selectors import HORIZONS, SPLITS, forecast_build, forecast_table
 from opportunities.board_forms import BoardFilterForm
 
 # the board's filters the forecast offers, and its own two switches
@@ -52,8 +55,19 @@ def _charts(forecast):
 
 @login_required
 @require_GET
+@domain_errors_as_http
 def forecast_page(request: HttpRequest) -> HttpResponse:
+    """The page; with `format=csv` or `format=xlsx` the download of its table (the same
+    filters and switches)."""
     form, filters, forecast = _forecast(request)
+    if "format" in request.GET:
+        header, rows = forecast_table(forecast)
+        return tabular_response(
+            file_format=export_format(request.GET.get("format")),
+            header=header,
+            rows=rows,
+            filename=f"forecast-{timezone.localdate().isoformat()}",
+        )
     open_chart, past_chart = _charts(forecast)
     query = request.GET.copy()
     for key in list(query):

@@ -161,3 +161,42 @@ def test_forecast_query_count_is_constant_when_pipeline_grows(
     with django_assert_num_queries(12):
         response = signed_in.get("/forecast/?responsible=me")
     assert total(response.content.decode(), "count") == str(size)
+
+
+def test_forecast_table_downloads_as_csv_with_the_filters(data, signed_in, user):
+    response = signed_in.get("/forecast/?split=responsible&responsible=me&format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0] == (
+        "Expected close,Responsible,Count,Amount (USD),Weighted (USD),Base currency,"
+        "Not converted (no rate)"
+    )
+    name = user.get_display_name()
+    assert lines.count("Overdue,All,2,1200.00,725.00,USD,0") == 1
+    assert sum(1 for line in lines if line.startswith(f"Overdue,{name},2,")) == 1
+    # B is other_user's: the responsible filter leaves it out; the hidden deal never shows
+    assert [line for line in lines if ",All," in line][1].split(",")[2:5] == [
+        "1",
+        "1000.00",
+        "500.00",
+    ]
+    assert "99999" not in "\n".join(lines)
+
+
+def test_forecast_table_downloads_as_xlsx(data, signed_in):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = signed_in.get("/forecast/?format=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][:3] == ["Expected close", "Stage", "Count"]
+    overdue = [row for row in values if row[0] == "Overdue" and row[1] == "All"]
+    assert [Decimal(str(v)) for v in overdue[0][2:5]] == [2, Decimal("1200"), Decimal("725")]
+
+
+def test_an_unknown_download_format_is_a_bad_request(signed_in):
+    assert signed_in.get("/forecast/?format=pdf").status_code == 400
