@@ -1,0 +1,95 @@
+"""The forecast in a real browser, under the real Content-Security-Policy: a filter and the
+split switch narrow and regroup the page in place (htmx), are kept in the URL, and the chart
+draws with its values written on the bars."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import OpportunityFactory, default_stage
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + (event.blockedURI || "inline"));
+});
+"""
+
+
+@pytest.fixture
+def strict_page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(8000)
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    page.csp_messages = []
+    page.on(
+        "console",
+        lambda m: page.csp_messages.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def deals(user, other_user):
+    soon = timezone.now() + timedelta(hours=1)
+    proposal = default_stage("Proposal")
+    OpportunityFactory(
+        created_by=user,
+        title="Mine",
+        stage=proposal,
+        bid_value=Decimal("1000"),
+        expected_close_date=soon,
+    )
+    OpportunityFactory(
+        created_by=other_user,
+        title="Theirs",
+        stage=proposal,
+        bid_value=Decimal("3000"),
+        expected_close_date=soon,
+    )
+    OpportunityFactory(
+        created_by=other_user, title="Secret", bid_value=Decimal("50000"), access_list=[other_user]
+    )
+
+
+def test_forecast_filter_and_split_switch_stay_in_the_url_when_changed(
+    strict_page, sign_in, user, other_user, deals, live_server
+):
+    page = strict_page
+    sign_in(page, user)
+    page.get_by_role("link", name="Forecast").click()
+    page.wait_for_url(f"{live_server.url}/forecast/")
+    count = page.locator('[data-forecast-total="count"]')
+    assert count.inner_text() == "2"  # the secret deal of another does not count
+    assert page.locator('[data-forecast-total="amount"]').inner_text() == "4000.00"
+    chart = page.get_by_role("img", name=re.compile("Open opportunities by expected close"))
+    assert chart.locator("text.bar-value", has_text="4,000").count() == 1
+
+    page.get_by_label("Responsible").select_option("me")
+    page.wait_for_url(re.compile(r"responsible=me"))
+    page.locator('[data-forecast-total="amount"]', has_text="1000.00").wait_for()
+    assert count.inner_text() == "1"
+
+    page.get_by_label("Split by").select_option("responsible")
+    page.wait_for_url(re.compile(r"split=responsible"))
+    table = page.locator("#forecast-table")
+    table.get_by_role("columnheader", name="Responsible").wait_for()
+    assert table.get_by_role("cell", name=user.get_display_name()).count() == 1
+    assert "responsible=me" in page.url
+
+    page.reload()  # the URL holds both
+    assert page.get_by_label("Split by").input_value() == "responsible"
+    assert page.get_by_label("Responsible").input_value() == "me"
+    assert count.inner_text() == "1"
+    page.wait_for_timeout(100)
+    assert page.evaluate("window.__cspViolations") + page.csp_messages == []
