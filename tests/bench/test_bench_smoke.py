@@ -30,6 +30,7 @@ SCENARIOS = {
     "my_tasks_small",
     "rambase_list_80",
     "forecast",
+    "reports",
 }
 
 
