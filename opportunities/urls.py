@@ -1,12 +1,13 @@
 from django.urls import path
 
-from opportunities import closing_views, views
+from opportunities import bulk_views, closing_views, views
 
 urlpatterns = [
     path("", views.board, name="board"),
     path("board/columns/<int:stage_id>/", views.board_column, name="board_column"),
     path("board/contacts/", views.board_contact_options, name="board_contact_options"),
     path("opportunities/", views.opportunity_list, name="opportunity_list"),
+    path("opportunities/bulk/", bulk_views.opportunity_bulk, name="opportunity_bulk"),
     path("opportunities/new/", views.opportunity_new, name="opportunity_create"),
     path("opportunities/<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
     path("opportunities/<int:pk>/edit/", views.opportunity_edit, name="opportunity_edit"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.forms import add_service_error
+from core.selectors import currency_base
 from core.views import domain_errors_as_http
 from crm_project.api.pagination import MAX_START_INDEX
 from opportunities.board import (
@@ -30,8 +31,11 @@ from opportunities.board import (
     board_queryset,
 )
 from opportunities.board_forms import BoardFilterForm, ReopenForm, StageMoveForm
+from opportunities.bulk_views import FILTER_FIELDS as BULK_FILTER_FIELDS
 from opportunities.errors import OpportunityChanged, ResponsibleChangeDenied
 from opportunities.forms import OpportunityForm, SharingForm
+from opportunities.list_forms import BulkActionForm, OpportunityListFilterForm
+from opportunities.list_selectors import LIST_SORTS, opportunity_list_rows
 from opportunities.page_sections import opportunity_sections_render
 from opportunities.selectors import (
     lost_reason_list,
@@ -43,7 +47,6 @@ from opportunities.selectors import (
     opportunity_get_visible,
     opportunity_list_visible_to,
     opportunity_stage_history,
-    opportunity_with_contacts_shown,
     opportunity_with_related,
     stage_get,
     stage_list,
@@ -59,21 +62,20 @@ from opportunities.trash_selectors import trash_days
 from opportunities.trash_views import trash_message
 
 LIST_PAGE_SIZE = 25
-LIST_SORTS = {
-    "title": ("title", "id"),
-    "value": ("bid_value", "id"),
-    "stage": ("stage__sort_order", "stage_id", "id"),
-    "close": ("expected_close_date", "id"),
-    "responsible": ("responsible__first_name", "responsible__last_name", "id"),
-    "updated": ("updated_at", "id"),
-    "created": ("created_at", "id"),
-}
-# the filters, and the board's "show closed" switch (`closed=show`) that links keep too
-FILTER_KEYS = ("q", "responsible", "contact", "tag", "private", "attention", "closed")
+# the filters, the board's "show closed" switch (`closed=show`) that links keep too, and the
+# table's open/closed and stage filters
+FILTER_KEYS = (
+    *("q", "responsible", "contact", "tag", "private", "attention", "closed", "state", "stage"),
+)
 
 
 def _filters(request: HttpRequest, data) -> tuple[BoardFilterForm, BoardFilters]:
     form = BoardFilterForm(data, user=request.user)
+    return form, form.to_filters()
+
+
+def _list_filters(request: HttpRequest, data) -> tuple[OpportunityListFilterForm, BoardFilters]:
+    form = OpportunityListFilterForm(data, user=request.user)
     return form, form.to_filters()
 
 
@@ -242,19 +244,14 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def opportunity_list(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request, request.GET)
-    sort = request.GET.get("sort", "close")
+    form, filters = _list_filters(request, request.GET)
+    sort = request.GET.get("sort", "")
     key = sort.lstrip("-")
     if key not in LIST_SORTS:
-        sort, key = "close", "close"
-    ordering = [f"-{field}" if sort.startswith("-") else field for field in LIST_SORTS[key]]
-    queryset = (
-        opportunity_with_contacts_shown(
-            board_queryset(user=request.user, filters=filters), user=request.user
-        )
-        .select_related("stage", "bid_currency", "contact", "customer", "responsible")
-        .prefetch_related("tags")
-        .order_by(*ordering)
+        sort, key = "", ""
+    base = currency_base()
+    queryset = opportunity_list_rows(
+        user=request.user, filters=filters, state=form.state_filters(), base=base, sort=sort
     )
     page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     columns = [
@@ -274,6 +271,10 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "sort_key": key,
             "columns": columns,
+            "base": base,
+            "filter_query": _filter_query(request.GET),
+            "bulk_form": BulkActionForm(auto_id="bulk_%s"),
+            "bulk_filter_fields": BULK_FILTER_FIELDS,
         },
     )
 
