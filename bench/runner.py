@@ -23,6 +23,7 @@ from accounts.api.authentication import token_issue
 from accounts.models import User
 from bench import activities_data, bulk_writes, database, dataset, load, mixed
 from bench.activity_scenarios import SIZE_PAIRS, activity_scenarios
+from bench.export_scenarios import export_scenarios
 from bench.insights_scenarios import insights_scenarios
 from bench.raw import RawFilter, diff
 from bench.report import (
@@ -122,6 +123,8 @@ class Runner:
     def measure(self, scenario: Scenario, env: Env, *, iterations: int, warmup: int) -> dict:
         scenario.setup(env)
         result: dict = {"name": scenario.name, "description": scenario.description}
+        if getattr(scenario, "max_iterations", None):  # a slow one: a few runs (the exports)
+            iterations, warmup = min(iterations, scenario.max_iterations), min(warmup, 1)
         # 1. correctness and queries (one request, queries captured)
         call = scenario.call(env, self.next_i())
         with CaptureQueriesContext(connection) as queries:
@@ -217,7 +220,12 @@ class Runner:
             },
             "scenarios": {},
         }
-        every = [*all_scenarios(), *activity_scenarios(), *insights_scenarios()]
+        every = [
+            *all_scenarios(),
+            *activity_scenarios(),
+            *insights_scenarios(),
+            *export_scenarios(),
+        ]
         scenarios = {s.name: s for s in every}
         if args.profile or args.explain:
             self.seed_to(args.opportunities)

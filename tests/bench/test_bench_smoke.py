@@ -30,6 +30,8 @@ SCENARIOS = {
     "my_tasks_small",
     "rambase_list_80",
     "forecast",
+    "export_csv",
+    "export_xlsx",
     "reports",
 }
 
