@@ -93,3 +93,44 @@ def test_forecast_filter_and_split_switch_stay_in_the_url_when_changed(
     assert count.inner_text() == "1"
     page.wait_for_timeout(100)
     assert page.evaluate("window.__cspViolations") + page.csp_messages == []
+
+
+def test_screenshot_forecast_written_when_demo_pipeline_is_shown(
+    live_server, page, sign_in, request, tmp_path
+):
+    """docs/screenshots/forecast.png with `make screenshots` (`-k screenshot`); else a temporary
+    folder. The demo's two won deals are moved back to last month and the one before, with
+    their history, so that the past months have something to show."""
+    import factory.random
+
+    from insights.forecast_selectors import month_start
+    from opportunities.models import Opportunity, StageChange
+    from tests.browser.demo_data import build_demo
+    from tests.browser.test_screenshots import SCREENSHOTS
+
+    wanted = "screenshot" in (request.config.getoption("keyword") or "")
+    folder = SCREENSHOTS if wanted else tmp_path
+    factory.random.reseed_random("pipeline-screenshots")
+    maria, _, _, deals = build_demo()
+    today = timezone.localdate()
+    for back, title in ((1, "Starter bundle"), (2, "Onboarding services")):
+        start = month_start(today, -back)
+        deal = deals[title]
+        Opportunity.objects.filter(pk=deal.pk).update(
+            created_at=start - timedelta(days=20),
+            expected_close_date=start + timedelta(days=12),
+            actual_close_date=start + timedelta(days=9),
+        )
+        changes = StageChange.objects.filter(opportunity=deal).order_by("changed_at", "pk")
+        for index, change in enumerate(changes):
+            StageChange.objects.filter(pk=change.pk).update(
+                changed_at=start - timedelta(days=20 - index)
+                if index < len(changes) - 1
+                else start + timedelta(days=9)
+            )
+    folder.mkdir(parents=True, exist_ok=True)
+    sign_in(page, maria)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/forecast/")
+    page.screenshot(path=str(folder / "forecast.png"), full_page=True)
+    assert (folder / "forecast.png").stat().st_size > 10_000
