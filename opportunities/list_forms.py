@@ -76,10 +76,14 @@ class BulkActionForm(forms.Form):
     action = forms.ChoiceField(choices=BULK_ACTIONS)
     ids = IdsField(required=False)
     all = forms.BooleanField(required=False)
-    stage = forms.ModelChoiceField(label="Stage", required=False, queryset=None)
+    stage = forms.ModelChoiceField(
+        label="Stage", required=False, queryset=None, empty_label="Choose a stage…"
+    )
     lost_reason = lost_reason_field()
     lost_comment = lost_comment_field()
-    responsible = forms.ModelChoiceField(label="Responsible", required=False, queryset=None)
+    responsible = forms.ModelChoiceField(
+        label="Responsible", required=False, queryset=None, empty_label="Choose someone…"
+    )
     tag = forms.CharField(label="Tag", required=False, max_length=255)
     is_private = forms.BooleanField(label="Private", required=False)
     access_list = forms.ModelMultipleChoiceField(

@@ -1,0 +1,63 @@
+"""Bulk edit in a real browser: select rows on the opportunities table (one by one, and with
+the page's "select all" checkbox), move them to a stage, read the summary; a lost stage asks
+the reason in the same form."""
+
+import pytest
+
+from opportunities.models import LostReason, Opportunity, StageType
+from tests.factories import OpportunityFactory, StageFactory, default_stage
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def open_table(page, live_server):
+    page.goto(f"{live_server.url}/opportunities/")
+
+
+def test_select_rows_and_move_them(page, live_server, sign_in, user):
+    proposal = default_stage("Proposal")
+    deals = [OpportunityFactory(title=f"Deal {n}", created_by=user) for n in range(3)]
+    sign_in(page, user)
+    open_table(page, live_server)
+
+    page.get_by_label("Select “Deal 0”").check()
+    page.get_by_label("Select “Deal 2”").check()
+    page.get_by_label("Action").select_option("move")
+    # only the move's fields are shown
+    assert page.locator("#bulk_tag").is_hidden()
+    page.locator("#bulk_stage").select_option(str(proposal.pk))
+    apply = page.get_by_role("button", name="Apply to 2 selected")
+    apply.click()
+    page.wait_for_url(f"{live_server.url}/opportunities/bulk/")
+    assert "Moved: 2 of 2" in page.locator("h1").inner_text()
+    stages = dict(Opportunity.objects.values_list("title", "stage_id"))
+    assert stages["Deal 0"] == stages["Deal 2"] == proposal.pk
+    assert stages["Deal 1"] != proposal.pk
+
+    page.get_by_role("link", name="Back to the opportunities").click()
+    page.get_by_label("Select every row on this page").check()
+    assert all(page.get_by_label(f"Select “{deal.title}”").is_checked() for deal in deals)
+    page.get_by_label("Action").select_option("tag_add")
+    page.locator("#bulk_tag").fill("Hot")
+    page.get_by_role("button", name="Apply to 3 selected").click()
+    assert "Tag added: 3 of 3" in page.locator("h1").inner_text()
+
+
+def test_a_lost_stage_asks_the_reason(page, live_server, sign_in, user):
+    lost = StageFactory(title="Lost it", stage_type=StageType.CLOSED_AND_LOST)
+    deal = OpportunityFactory(title="Going", created_by=user)
+    reason = LostReason.objects.filter(is_active=True).first()
+    sign_in(page, user)
+    open_table(page, live_server)
+    page.get_by_label("Select “Going”").check()
+    page.get_by_label("Action").select_option("move")
+    assert page.get_by_label("Lost reason").is_hidden()
+    page.locator("#bulk_stage").select_option(str(lost.pk))
+    page.get_by_label("Lost reason").select_option(str(reason.pk))
+    page.get_by_role("button", name="Apply to 1 selected").click()
+    assert "Moved: 1 of 1" in page.locator("h1").inner_text()
+    deal.refresh_from_db()
+    assert (deal.stage_id, deal.lost_reason_id) == (lost.pk, reason.pk)
