@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 
-from accounts.selectors import user_list_active
+from accounts.models import User
 from core.models import Currency
 from core.selectors import currency_base, currency_rates_to_base
 from opportunities.board import BoardFilters, board_queryset
@@ -153,8 +153,9 @@ def _convert(rows, rates, key) -> dict:
 def _split_labels(split: str, keys: set) -> dict:
     if split == "stage":
         return {stage.pk: stage.title for stage in stage_list()}
-    users = user_list_active().filter(pk__in=[k for k in keys if k is not None])
-    labels = {u.pk: u.get_display_name() for u in users}
+    # deactivated people keep their names here: their deals still count
+    users = User.objects.filter(pk__in=[k for k in keys if k is not None])
+    labels = {u.pk: u.get_display_name() for u in users.order_by("first_name", "last_name", "pk")}
     labels[None] = "Nobody"
     return labels
 

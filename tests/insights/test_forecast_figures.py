@@ -200,3 +200,11 @@ def test_forecast_table_downloads_as_xlsx(data, signed_in):
 
 def test_an_unknown_download_format_is_a_bad_request(signed_in):
     assert signed_in.get("/forecast/?format=pdf").status_code == 400
+
+
+def test_a_deactivated_responsible_keeps_their_name_and_figures(data, signed_in, other_user):
+    other_user.is_active = False
+    other_user.save(update_fields=["is_active"])
+    html = signed_in.get("/forecast/?split=responsible").content.decode()
+    assert rows(html, "forecast-table")[0, str(other_user.pk)][0] == 1
+    assert other_user.get_display_name() in html
