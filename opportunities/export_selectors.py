@@ -150,13 +150,15 @@ def opportunity_export_rows(
     queryset: QuerySet[Opportunity], *, user, base: Currency, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[list]:
     """The rows of `queryset` (already visible to `user`, filtered and ordered) under
-    EXPORT_HEADER, read lazily: at most `chunk_size` deals are held at a time."""
+    EXPORT_HEADER, read lazily: at most `chunk_size` deals are held at a time. Its
+    `base_amount` (`opportunity_with_base_amount`) is used when it has one."""
+    if "base_amount" not in queryset.query.annotations:  # the table's rows have it (sorting)
+        queryset = queryset.annotate(base_amount=base_amount_sql(base=base))
     rows = (
         queryset.annotate(
             contact_shown=contact_shown(user=user, through="contact"),
             customer_shown=contact_shown(user=user, through="customer"),
             whole_amount=whole_amount_sql(),
-            base_amount=base_amount_sql(base=base),
         )
         .values(*VALUES)
         .iterator(chunk_size=chunk_size)
