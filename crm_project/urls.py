@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("opportunities.people_urls")),  # the contact and people pages, with deals
     path("", include("opportunities.trash_urls")),  # the Trash page and its restores
     path("", include("opportunities.export_urls")),  # the board and the table as CSV or XLSX
+    path("", include("opportunities.import_urls")),  # opportunities from CSV or XLSX
 ]
