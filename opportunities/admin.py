@@ -353,6 +353,8 @@ class OpportunityAdmin(AuditRowsAdminMixin, ServiceModelAdmin):
             values = {name: self.service_value(form, name) for name in fields}
             if "success_probability" not in form.changed_data:
                 values.pop("success_probability", None)  # the stage's
+            if values.get("owner") is None:
+                values.pop("owner", None)  # left blank: the creator
             return opportunity_create(
                 created_by=request.user,
                 members=members or [],

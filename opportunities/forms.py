@@ -287,6 +287,8 @@ class OpportunityForm(VersionedForm):
             del kwargs["success_probability"]  # the stage's probability
         for name in (*self.RELATIONS, *self.RELATIONS_OPTIONAL, "members", "tags"):
             kwargs[name] = self._value(name)
+        if kwargs["owner"] is None:
+            del kwargs["owner"]  # left blank: the creator
         kwargs["custom_fields"] = {
             d.pk: self._custom_value(d)
             for d in self.custom_definitions

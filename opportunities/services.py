@@ -153,7 +153,7 @@ def opportunity_create(
     stage: Stage | None = None,
     bid_currency: Currency | None = None,
     responsible: User | None = None,
-    owner: User | None = None,
+    owner: User | None = UNSET,
     contact: Contact | None = None,
     customer: Contact | None = None,
     members: Iterable[Contact] = (),
@@ -171,8 +171,9 @@ def opportunity_create(
 ) -> Opportunity:
     """Create an opportunity. Lenient defaults (decision 4): the caller is responsible, the base
     currency is used and the first open stage is taken when none is given; the probability
-    defaults to the stage's. In a lost stage it takes `lost_reason` and `lost_comment`
-    (opportunities/lost_reasons.py; `require_lost_reason` refuses it without a reason)."""
+    defaults to the stage's. `owner` left out is the caller; None is no owner. In a lost stage
+    it takes `lost_reason` and `lost_comment` (opportunities/lost_reasons.py;
+    `require_lost_reason` refuses it without a reason)."""
     unknown = set(scalars) - SCALAR_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -183,7 +184,7 @@ def opportunity_create(
         "stage": stage or stage_first_open(),
         "bid_currency": bid_currency or currency_base(),
         "responsible": responsible or created_by,
-        "owner": owner or created_by,
+        "owner": created_by if owner is UNSET else owner,
         "contact": contact,
         "customer": customer,
         "source": source,

@@ -14,6 +14,9 @@ from opportunities.errors import StageInUse
 from opportunities.models import Opportunity, Stage, StageChange, StageType
 from opportunities.validation import clean_whole, invalid
 
+# The range of the sort_order column (an IntegerField on every database).
+SORT_ORDER_RANGE = (-(2**31), 2**31 - 1)
+
 
 def _clean_stage_values(
     *, title, description, color, success_probability, stage_type, days_before_warning
@@ -41,6 +44,14 @@ def _clean_stage_values(
     }
 
 
+def _clean_sort_order(value) -> int:
+    """A sort order as given (ties go by id), an integer the column holds."""
+    if value is None or value == "":
+        raise invalid("{field} cannot be empty.", "sort_order", entity="stage")
+    low, high = SORT_ORDER_RANGE
+    return clean_whole(value, "sort_order", entity="stage", low=low, high=high)
+
+
 @transaction.atomic
 def stage_create(
     *,
@@ -51,7 +62,9 @@ def stage_create(
     success_probability=0,
     stage_type=StageType.OPEN,
     days_before_warning=None,
+    sort_order=None,
 ) -> Stage:
+    """A new stage; `sort_order` is stored as given, and without one the stage goes last."""
     require_admin(created_by)
     values = _clean_stage_values(
         title=title,
@@ -61,13 +74,18 @@ def stage_create(
         stage_type=stage_type,
         days_before_warning=days_before_warning,
     )
+    if sort_order is not None:
+        sort_order = _clean_sort_order(sort_order)
     counts_invalidate()
-    last = Stage.objects.order_by("-sort_order").values_list("sort_order", flat=True).first()
-    return Stage.objects.create(**values, sort_order=(last or 0) + 1)
+    if sort_order is None:
+        last = Stage.objects.order_by("-sort_order").values_list("sort_order", flat=True).first()
+        sort_order = min((last or 0) + 1, SORT_ORDER_RANGE[1])
+    return Stage.objects.create(**values, sort_order=sort_order)
 
 
 @transaction.atomic
 def stage_update(*, stage: Stage, updated_by: User, **changes) -> Stage:
+    """Change the named fields; `sort_order` is stored as given (stage_reorder renumbers)."""
     require_admin(updated_by)
     stage = lock_rows(Stage.objects.filter(pk=stage.pk)).get()
     counts_invalidate()
@@ -79,10 +97,16 @@ def stage_update(*, stage: Stage, updated_by: User, **changes) -> Stage:
         "stage_type": stage.stage_type,
         "days_before_warning": stage.days_before_warning,
     }
-    unknown = set(changes) - set(current)
+    unknown = set(changes) - set(current) - {"sort_order"}
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
+    sort_order = (
+        _clean_sort_order(changes.pop("sort_order"))
+        if "sort_order" in changes
+        else stage.sort_order
+    )
     values = _clean_stage_values(**{**current, **changes})
+    values["sort_order"] = sort_order
     for name, value in values.items():
         setattr(stage, name, value)
     stage.save()

@@ -120,6 +120,7 @@ DOMAIN_FIELD_PATHS = {
         "title": DomainName("Name"),
         "success_probability": DomainName("Probability"),
         "days_before_warning": DomainName("DaysBeforeWarning"),
+        "sort_order": DomainName("SortIndex"),
     },
 }
 

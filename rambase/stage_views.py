@@ -1,6 +1,7 @@
 """`/sales/opportunity-stages` and `/sales/opportunity-stages/{opportunityStageId}` (contract
 §5): everyone signed in reads; writes are for administrators (others get 403 before any
-lookup) through opportunities/stage_services.py."""
+lookup) through opportunities/stage_services.py. SortIndex is stored as given (ties go by id;
+POST without one puts the stage last); the others keep theirs."""
 
 from opportunities import services
 from opportunities.models import Stage, StageType
@@ -18,6 +19,7 @@ FIELDS = {  # body key -> (service argument, RamBase name)
     "name": ("title", "Name"),
     "probability": ("success_probability", "Probability"),
     "daysbeforewarning": ("days_before_warning", "DaysBeforeWarning"),
+    "sortindex": ("sort_order", "SortIndex"),
 }
 SELECTABLE = {"opportunitystageid", "name", "probability", "daysbeforewarning", "sortindex"}
 
@@ -32,9 +34,9 @@ def stage_shape(stage: Stage) -> dict:
     }
 
 
-def stage_arguments(data: dict) -> tuple[dict, int | None]:
-    """(stage_create/stage_update arguments, the SortIndex asked for or None)."""
-    allowed = {*FIELDS, "sortindex", "opportunitystageid", "taskprocesstemplate"}
+def stage_arguments(data: dict) -> dict:
+    """The stage_create/stage_update arguments for the fields `data` names."""
+    allowed = {*FIELDS, "opportunitystageid", "taskprocesstemplate"}
     for key in data:
         if key not in allowed:
             raise malformed(f"Unknown field '{key}'.", key)
@@ -50,20 +52,7 @@ def stage_arguments(data: dict) -> tuple[dict, int | None]:
                 arguments[argument] = text_value(value, name) or ""
             else:
                 arguments[argument] = whole_number(value, name)
-    sort_index = whole_number(data.get("sortindex"), "SortIndex") if "sortindex" in data else None
-    return arguments, sort_index
-
-
-def place_stage(stage: Stage, sort_index: int | None, user) -> None:
-    """SortIndex through `stage_reorder`: the stage goes before the first other stage whose
-    SortIndex is larger than the one asked for (the stages are then numbered 0, 1, 2 …)."""
-    if sort_index is None or sort_index == stage.sort_order:
-        return
-    others = [s for s in stage_list() if s.pk != stage.pk]
-    position = sum(1 for other in others if other.sort_order <= sort_index)
-    order = [s.pk for s in others]
-    order.insert(position, stage.pk)
-    services.stage_reorder(stage_ids=order, reordered_by=user)
+    return arguments
 
 
 class StageBaseView(RamBaseView):
@@ -93,14 +82,13 @@ class StageCollectionView(StageBaseView):
 
     def post(self, request):
         self.check_admin()
-        arguments, sort_index = stage_arguments(self.body(ROOT))
+        arguments = stage_arguments(self.body(ROOT))
         arguments.setdefault("title", "")
         if arguments.get("success_probability") is None:
             arguments["success_probability"] = 100  # RamBase's default (ONLYOFFICE's is 0)
         stage = services.stage_create(
             created_by=request.user, stage_type=StageType.OPEN, **arguments
-        )
-        place_stage(stage, sort_index, request.user)
+        )  # SortIndex null or left out: last
         location = self.link(f"/sales/opportunity-stages/{stage.pk + ids.STAGE}")
         return self.render_one(stage.pk, status=201, headers={"Location": location})
 
@@ -112,9 +100,8 @@ class StageDetailView(StageBaseView):
     def put(self, request, stage_id: str):
         self.check_admin()
         stage = stage_get(stage_id=path_id(stage_id, ids.STAGE, "opportunityStageId"))
-        arguments, sort_index = stage_arguments(self.body(ROOT))
+        arguments = stage_arguments(self.body(ROOT))
         stage = services.stage_update(stage=stage, updated_by=request.user, **arguments)
-        place_stage(stage, sort_index, request.user)
         return self.render_one(stage.pk)
 
     def delete(self, request, stage_id: str):

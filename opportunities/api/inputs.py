@@ -178,7 +178,7 @@ def opportunity_changes(params, *, user) -> dict:
 def opportunity_create_arguments(params, *, user) -> dict:
     """`opportunity_changes` with the defaults a create needs where the request names none."""
     changes = opportunity_changes(params, user=user)
-    for name in ("members", "access_list", "tags"):
+    for name in ("members", "access_list", "tags", "owner"):  # no owner: the caller
         if changes.get(name) is None:
             changes.pop(name, None)
     changes["custom_fields"] = changes.get("custom_fields") or {}
