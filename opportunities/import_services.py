@@ -241,7 +241,12 @@ def _resolve(row: RowResult, refs: _References, seen: dict[str, int]) -> None:
     take("responsible", lambda t: refs.person(t, "Responsible"))
     take("owner", lambda t: refs.person(t, "Owner"))
     take("source", refs.source)
-    take("tags", lambda t: [tag.strip() for tag in t.split(",") if tag.strip()][:50])
+    take(
+        "tags",
+        lambda t: [
+            tag.strip() for tag in check_text(t, "Tags", limit=2000).split(",") if tag.strip()
+        ][:50],
+    )
     email = cells.get("contact_email", "").strip()
     if email:
         try:
@@ -251,19 +256,25 @@ def _resolve(row: RowResult, refs: _References, seen: dict[str, int]) -> None:
             email = ""
     if "contact" in cells or email:
         name = cells.get("contact", "")
-        take("contact", lambda t: refs.contact(t, email, company=False, label="Contact"))
+        take(
+            "contact",
+            lambda t: refs.contact(
+                check_text(t, "Contact", limit=255), email, company=False, label="Contact"
+            ),
+        )
         if "contact" not in cells:
             values["contact"] = refs.contact("", email, company=False, label="Contact")
         values["contact_email"] = email
         if isinstance(values.get("contact"), str):
             row.new_contacts.append(name or email)
-    take("customer", lambda t: refs.contact(t, "", company=True, label="Customer"))
+    take(
+        "customer",
+        lambda t: refs.contact(
+            check_text(t, "Customer", limit=255), "", company=True, label="Customer"
+        ),
+    )
     if isinstance(values.get("customer"), str):
         row.new_contacts.append(cells["customer"])
-    for label_field in ("contact", "customer"):
-        text = cells.get(label_field, "")
-        if len(text) > 255:
-            row.errors.append(f"{IMPORT_FIELDS[label_field]} has more than 255 characters.")
 
 
 def import_preview(*, user, parsed: ParsedFile, mapping: list[str]) -> list[RowResult]:

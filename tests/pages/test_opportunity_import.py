@@ -344,3 +344,34 @@ def test_an_exported_filtered_list_imported_into_an_empty_database_comes_back(
     assert errors_by_line(preview) == {}
     after = sorted(snapshot(Opportunity.objects.get(pk=deal.pk)) for deal in outcome.created)
     assert after == before  # Gamma (not in the filter) did not come back
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_preview_costs_the_same_queries_for_2_or_20_rows(
+    signed_in, user, size, django_assert_num_queries
+):
+    PersonFactory(first_name="Paula", last_name="Person", created_by=user)
+    header = [*HEADER, "Responsible email", "Contact", "Customer", "Source"]
+    rows = [
+        [f"Q-{i}", f"Deal {i}", "Proposal", "10", "USD", "", user.email, "Paula Person", "Acme",
+         "Website"]
+        for i in range(size)
+    ]  # fmt: skip
+    map_as_guessed(signed_in, upload(signed_in, csv_file(header, rows)))
+    with django_assert_num_queries(10):
+        assert signed_in.get(PREVIEW).status_code == 200
+
+
+def test_a_contact_name_two_readable_contacts_share_or_a_formula_is_a_row_error(signed_in, user):
+    PersonFactory(first_name="Sam", last_name="Same", created_by=user)
+    PersonFactory(first_name="Sam", last_name="Same", created_by=user)
+    header = ["Title", "Contact", "Customer", "Tags"]
+    rows = [["One", "Sam Same", "", ""], ["Two", "", "=cmd()", ""], ["Three", "", "", "a, ,b"]]
+    preview = map_as_guessed(signed_in, upload(signed_in, csv_file(header, rows)))
+    assert errors_by_line(preview) == {
+        2: ["Contact: several contacts are called “Sam Same”."],
+        3: ["Customer: formulas are not imported (“=cmd()”)."],
+    }
+    run(signed_in)
+    deal = Opportunity.objects.get()
+    assert sorted(deal.tags.values_list("title", flat=True)) == ["a", "b"]
