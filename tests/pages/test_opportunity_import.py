@@ -101,6 +101,8 @@ def test_a_file_is_imported_through_the_services_with_an_imported_audit_row(sign
     assert actions == {AuditAction.CREATED, AuditAction.IMPORTED}
     imported = OpportunityAudit.objects.get(opportunity=deal, action=AuditAction.IMPORTED)
     assert imported.new_value == "deals.csv" and imported.changed_by == user
+    page = signed_in.get(f"/opportunities/{deal.pk}/").content.decode()
+    assert "<strong>Imported</strong> from deals.csv" in page
 
 
 def test_a_second_import_of_the_same_file_updates_instead_of_duplicating(signed_in):
