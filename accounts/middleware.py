@@ -4,8 +4,9 @@ from django.shortcuts import render
 
 from accounts.selectors import user_has_crm_access
 
-# The apps whose pages make up the CRM: the board, opportunities, contacts, tasks.
-CRM_PAGE_APPS = frozenset({"opportunities", "contacts", "core", "activities"})
+# The apps whose pages make up the CRM: the board, opportunities, contacts, tasks, the forecast
+# and the reports.
+CRM_PAGE_APPS = frozenset({"opportunities", "contacts", "core", "activities", "insights"})
 
 
 def open_to_guests(view):

@@ -175,3 +175,18 @@ def test_default_range_is_the_last_90_days(client, user):
     span = form.to_span()
     assert span.date_to == timezone.localdate()
     assert (span.date_to - span.date_from).days == 89
+
+
+@pytest.mark.django_db
+def test_guest_gets_no_crm_access_on_reports_and_downloads(data, client, guest):
+    client.force_login(guest)
+    for url in ("/reports/", "/reports/win-rate.csv", "/reports/monthly.xlsx"):
+        response = client.get(f"{url}?{report_data.RANGE}")
+        assert response.status_code == 403, url
+        assert b"No CRM access" in response.content
+
+
+@pytest.mark.django_db
+def test_signed_out_visitor_is_sent_to_sign_in(client):
+    response = client.get("/reports/win-rate.csv")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
