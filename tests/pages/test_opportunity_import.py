@@ -5,13 +5,15 @@ privacy, and guests kept out."""
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.utils import timezone
 
 from contacts.models import Contact
+from opportunities import import_store
 from opportunities.models import (
     AuditAction,
     ImportMapping,
@@ -296,8 +298,6 @@ def test_guests_cannot_import(client, guest):
 
 
 def test_the_uploaded_file_is_removed_after_the_import(signed_in):
-    from opportunities import import_store
-
     import_file(signed_in, csv_file(HEADER, [["A", "One", "Proposal", "1", "USD", ""]]))
     assert import_store.stored_upload(signed_in.session) is None
 
@@ -377,3 +377,26 @@ def test_a_contact_name_two_readable_contacts_share_or_a_formula_is_a_row_error(
     run(signed_in)
     deal = Opportunity.objects.get()
     assert sorted(deal.tags.values_list("title", flat=True)) == ["a", "b"]
+
+
+def test_an_xlsx_file_is_imported_with_its_dates_and_numbers(signed_in):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Title", "Amount", "Expected close date", "Probability"])
+    sheet.append(["From Excel", 1234.5, datetime(2027, 6, 30), 55])
+    sheet.append(["Huge", 1e300, datetime(1800, 1, 1), 101])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "deals.xlsx"
+    preview, outcome = import_file(signed_in, data)
+    assert errors_by_line(preview) == {
+        3: [
+            "Amount is too large.",
+            "Probability must be between 0 and 100.",
+            "Expected close date: 1800-01-01 is out of range (years 1900 to 2999).",
+        ]
+    }
+    deal = Opportunity.objects.get(pk=outcome.created[0].pk)
+    assert (deal.title, deal.bid_value, deal.success_probability) == ("From Excel", 1234.5, 55)
+    assert timezone.localdate(deal.expected_close_date) == date(2027, 6, 30)
