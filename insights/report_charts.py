@@ -32,7 +32,7 @@ def _defs() -> str:
         '<rect width="6" height="6" class="pat-bg"/>'
         '<line x1="0" y1="0" x2="0" y2="6" class="pat-line" stroke-width="3"/></pattern>'
         '<pattern id="pat-dotted" width="6" height="6" patternUnits="userSpaceOnUse">'
-        '<rect width="6" height="6" class="pat-bg"/>'
+        '<rect width="6" height="6" class="pat-bg-dotted"/>'
         '<circle cx="3" cy="3" r="1.6" class="pat-dot"/></pattern>'
         "</defs>"
     )
