@@ -62,3 +62,22 @@ def test_reports_page_has_no_policy_violation(browser, live_server, sign_in, use
         assert [m for m in messages if "Security" in m or "Policy" in m] == []
     finally:
         context.close()
+
+
+def test_screenshot_reports_written_when_a_range_is_shown(
+    page, live_server, sign_in, user, other_user, request, tmp_path
+):
+    """docs/screenshots/reports.png with `make screenshots` (`-k screenshot`); else a temporary
+    folder: the reports of the hand-computed data set for its quarter."""
+    from tests.browser.test_screenshots import SCREENSHOTS
+
+    wanted = "screenshot" in (request.config.getoption("keyword") or "")
+    folder = SCREENSHOTS if wanted else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    report_data.build(user=user, other_user=other_user)
+    sign_in(page, user)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/reports/?date_from=2026-01-01&date_to=2026-03-31")
+    page.locator("#report-win-rate").wait_for()
+    page.screenshot(path=str(folder / "reports.png"), full_page=True)
+    assert (folder / "reports.png").stat().st_size > 10_000
