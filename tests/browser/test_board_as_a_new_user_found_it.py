@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from opportunities.models import Opportunity
 from tests.factories import CompanyFactory, OpportunityFactory, PersonFactory, default_stage
@@ -160,7 +161,7 @@ def test_nothing_overflows_sideways_and_menu_reaches_links_when_screen_is_phone(
     assert menu.get_attribute("aria-expanded") == "false"
     menu.click()
     assert menu.get_attribute("aria-expanded") == "true"
-    assert phone.get_by_role("link", name="My account").is_visible()
+    expect(phone.get_by_role("link", name="My account")).to_be_visible()
     assert no_sideways_overflow(phone)
     contacts.click()
     phone.wait_for_url(f"{live_server.url}/contacts/")

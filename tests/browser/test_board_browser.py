@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from opportunities.board import CARDS_PER_COLUMN
 from opportunities.models import Opportunity
@@ -266,7 +267,7 @@ def test_opportunity_created_when_form_submitted(page, sign_in, user, live_serve
     page.get_by_label("Amount").fill("-3")
     page.locator("#id_stage").select_option(label="Negotiations")
     page.get_by_role("button", name="Create opportunity").click()
-    assert page.locator(".field.has-error").first.is_visible()
+    expect(page.locator(".field.has-error").first).to_be_visible()
     assert page.get_by_label("Title").input_value() == "Browser-made deal"
 
     page.get_by_label("Amount").fill("7500")

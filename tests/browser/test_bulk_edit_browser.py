@@ -3,6 +3,7 @@ the page's "select all" checkbox), move them to a stage, read the summary; a los
 the reason in the same form."""
 
 import pytest
+from playwright.sync_api import expect
 
 from opportunities.models import LostReason, Opportunity, StageType
 from tests.factories import OpportunityFactory, StageFactory, default_stage
@@ -43,7 +44,7 @@ def test_select_rows_and_move_them(page, live_server, sign_in, user):
     page.get_by_label("Action").select_option("tag_add")
     page.locator("#bulk_tag").fill("Hot")
     page.get_by_role("button", name="Apply to 3 selected").click()
-    assert "Tag added: 3 of 3" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Tag added: 3 of 3")
 
 
 def test_a_lost_stage_asks_the_reason(page, live_server, sign_in, user):
@@ -54,10 +55,10 @@ def test_a_lost_stage_asks_the_reason(page, live_server, sign_in, user):
     open_table(page, live_server)
     page.get_by_label("Select “Going”").check()
     page.get_by_label("Action").select_option("move")
-    assert page.get_by_label("Lost reason").is_hidden()
+    expect(page.get_by_label("Lost reason")).to_be_hidden()
     page.locator("#bulk_stage").select_option(str(lost.pk))
     page.get_by_label("Lost reason").select_option(str(reason.pk))
     page.get_by_role("button", name="Apply to 1 selected").click()
-    assert "Moved: 1 of 1" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Moved: 1 of 1")
     deal.refresh_from_db()
     assert (deal.stage_id, deal.lost_reason_id) == (lost.pk, reason.pk)

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from opportunities.models import LostReason, Opportunity
 from tests.browser.test_board_browser import card, drag, header_numbers, in_column
@@ -77,7 +78,7 @@ def test_drop_on_lost_asks_reason_and_deal_page_shows_it(page, sign_in, user, de
     page.wait_for_function(
         f"document.querySelector('#column-header-{lost.pk}').dataset.count === '1'"
     )
-    assert not dialog.is_visible()
+    expect(dialog).to_be_hidden()
     # the summary: open deals only, lost apart
     assert summary(page, "count") == "1"
     assert summary(page, "total") == "$200"
@@ -114,7 +115,7 @@ def test_escape_cancels_the_lost_move_and_the_card_goes_back(page, sign_in, user
         f"document.querySelector('#cards-{negotiations.pk} "
         f'[data-opportunity-id="{deal.pk}"]\') !== null'
     )
-    assert not dialog.is_visible()
+    expect(dialog).to_be_hidden()
     assert in_column(page, lost, deal) == 0
     assert header_numbers(page, lost)[0] == 0
     assert summary(page, "total") == "$1,200"
@@ -132,7 +133,7 @@ def test_collapsed_won_column_takes_a_drop_without_asking(page, sign_in, user, d
     page.wait_for_function(
         f"document.querySelector('#column-header-{won.pk}').dataset.count === '2'"
     )
-    assert not page.get_by_role("dialog").is_visible()
+    expect(page.get_by_role("dialog")).to_be_hidden()
     assert header_numbers(page, won)[1] == Decimal("1500.00")
     assert closed_sum(page, 1) == "Won: 2 · $1,500"
     assert summary(page, "total") == "$200"
