@@ -364,6 +364,17 @@ class Opportunity(models.Model):
             models.Index(fields=["is_private"], name="opp_is_private_idx"),
             models.Index(fields=["contact"], name="opp_contact_idx"),
             models.Index(fields=["updated_at"], name="opp_updated_idx"),
+            # The reports' and the forecast's date ranges: closed in, created in.
+            models.Index(
+                fields=["actual_close_date"],
+                name="opp_closed_at_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["created_at"],
+                name="opp_created_at_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="opp_title_not_empty"),
