@@ -1,7 +1,8 @@
 """My tasks: the tasks of one user, grouped by when they are due (a selector-like module).
 
 Open tasks come in four groups, in the active time zone: overdue (due before today), today,
-this week (the six days after today) and later. The page shows a page of them at a time, in
+this week (the rest of the calendar week, which starts on the locale's first day of the week:
+empty on its last day) and later (from next week on). The page shows a page of them at a time, in
 deadline order, so the groups follow each other; the groups' sizes come from one aggregate
 query. Closed tasks come newest closed first, without groups. Either way the reader sees only
 tasks `tasks_visible_to` lets them read, and links only what they may read (`task_with_related`)."""

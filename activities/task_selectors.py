@@ -9,7 +9,7 @@ with it). Editing, closing, reopening and deleting: admins, the responsible, the
 Guests read no task, not even their own."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     BooleanField,
@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
+from django.utils.formats import get_format
 
 from accounts.selectors import user_has_crm_access
 from activities.models import Task, TaskCategory
@@ -167,10 +168,13 @@ def open_task_earliest_deadline(*, opportunity_id: int) -> datetime | None:
 # -- overdue ------------------------------------------------------------------------------------
 
 
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def start_of_today(now: datetime | None = None) -> datetime:
     """Midnight of today in the portal's zone: a task due before it is overdue."""
-    local = timezone.localtime(now or timezone.now())
-    return timezone.make_aware(datetime.combine(local.date(), time.min))
+    return _midnight(timezone.localtime(now or timezone.now()).date())
 
 
 def task_is_overdue(task: Task, *, now: datetime | None = None) -> bool:
@@ -190,10 +194,24 @@ def task_overdue_count(*, user) -> int:
     return tasks_visible_to(user=user).filter(task_overdue_q(), responsible=user).count()
 
 
+def start_of_next_week(today: date) -> date:
+    """The first day of the calendar week after `today`'s, the week starting on the active
+    locale's first day (FIRST_DAY_OF_WEEK: 0 Sunday, 1 Monday, ...): on the last day of a
+    week, tomorrow."""
+    first_day = int(get_format("FIRST_DAY_OF_WEEK"))
+    days_into_week = (today.isoweekday() - first_day) % 7  # isoweekday: Monday 1, Sunday 7
+    return today + timedelta(days=7 - days_into_week)
+
+
 def task_due_bounds(*, now: datetime | None = None) -> dict[str, datetime]:
-    """Start of today, of tomorrow and of the day after the week ahead (My tasks' groups)."""
-    today = start_of_today(now)
-    return {"today": today, "tomorrow": today + timedelta(days=1), "week": today + timedelta(7)}
+    """My tasks' groups, in the portal's zone: the start of today, of tomorrow and of next
+    calendar week ("this week" is the rest of the current week, empty on its last day)."""
+    today = timezone.localtime(now or timezone.now()).date()
+    return {
+        "today": _midnight(today),
+        "tomorrow": _midnight(today + timedelta(days=1)),
+        "week": _midnight(start_of_next_week(today)),
+    }
 
 
 # -- the filter ---------------------------------------------------------------------------------

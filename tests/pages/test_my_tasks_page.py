@@ -3,7 +3,7 @@ later in the active time zone; filters kept in the URL; tasks given to others an
 one-click close; the navigation's overdue count (hidden at 0, one query)."""
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -16,6 +16,25 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ZONES = ["Pacific/Kiritimati", "America/Adak", "UTC"]
+
+
+# "This week" is the rest of the calendar week: the page's groups depend on the weekday, so
+# the clock stands still at noon (in whatever zone is active) of a chosen day.
+MONDAY, WEDNESDAY, SUNDAY = date(2025, 6, 2), date(2025, 6, 4), date(2025, 6, 8)
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """`clock(day)` stops `timezone.now` at noon of `day` in the active zone (a Wednesday
+    unless a test sets another day)."""
+
+    def stop_at(day: date):
+        monkeypatch.setattr(
+            timezone, "now", lambda: timezone.make_aware(datetime.combine(day, time(12)))
+        )
+
+    stop_at(WEDNESDAY)
+    return stop_at
 
 
 @pytest.fixture(params=ZONES)
@@ -61,13 +80,14 @@ def nav_count(html: str) -> str | None:
 
 
 def test_open_tasks_are_grouped_by_due_day_when_in_any_time_zone(zone, signed_in, user):
+    # a Wednesday in en-us, whose weeks start on Sunday: this week ends on Saturday night
     add(user, "Late by a day", -1, at=time(23, 59))
     add(user, "Late by a week", -7)
     add(user, "Today early", 0, at=time.min)
     add(user, "Today late", 0, at=time(23, 59))
     add(user, "Tomorrow", 1)
-    add(user, "In six days", 6, at=time(23, 0))
-    add(user, "In a week", 7, at=time.min)
+    add(user, "Saturday night", 3, at=time(23, 59))
+    add(user, "Sunday at midnight", 4, at=time.min)
     add(user, "Next month", 30)
 
     html = signed_in.get("/tasks/").content.decode()
@@ -75,10 +95,43 @@ def test_open_tasks_are_grouped_by_due_day_when_in_any_time_zone(zone, signed_in
     assert groups(html) == {
         "overdue": ["Late by a week", "Late by a day"],
         "today": ["Today early", "Today late"],
-        "week": ["Tomorrow", "In six days"],
-        "later": ["In a week", "Next month"],
+        "week": ["Tomorrow", "Saturday night"],
+        "later": ["Sunday at midnight", "Next month"],
     }
+    assert '<h2 id="group-week">This week <span class="badge">2</span></h2>' in html
     assert nav_count(html) == "2"
+
+
+@pytest.mark.parametrize(
+    ("language", "today", "week", "later"),
+    [
+        # Monday-first (en-gb): this week runs to Sunday night
+        ("en-gb", MONDAY, ["06-03", "06-04", "06-05", "06-06", "06-07", "06-08"], "06-09"),
+        ("en-gb", WEDNESDAY, ["06-05", "06-06", "06-07", "06-08"], "06-09"),
+        ("en-gb", SUNDAY, [], "06-09"),  # the week's last day: next week is later
+        # Sunday-first (en-us, the default): this week runs to Saturday night
+        ("en-us", MONDAY, ["06-03", "06-04", "06-05", "06-06", "06-07"], "06-08"),
+        ("en-us", WEDNESDAY, ["06-05", "06-06", "06-07"], "06-08"),
+        ("en-us", SUNDAY, ["06-09", "06-10", "06-11", "06-12", "06-13", "06-14"], "06-15"),
+    ],
+    ids=["gb-monday", "gb-wednesday", "gb-sunday", "us-monday", "us-wednesday", "us-sunday"],
+)
+def test_this_week_is_the_rest_of_the_calendar_week_when_the_locale_starts_it(
+    zone, settings, clock, signed_in, user, language, today, week, later
+):
+    settings.LANGUAGE_CODE = language
+    clock(today)
+    for offset in range(1, 16):  # one task a day from tomorrow on, at the day's first minute
+        day = today + timedelta(days=offset)
+        add(user, day.strftime("%m-%d"), offset, at=time.min)
+
+    html = signed_in.get("/tasks/").content.decode()
+
+    found = groups(html)
+    assert found.get("week", []) == week
+    assert found["later"][0] == later
+    assert len(found["later"]) == 15 - len(week)
+    assert ('id="group-week"' in html) == bool(week)
 
 
 def test_each_task_links_its_deal_and_contact_when_reader_may_read_them(signed_in, user):
