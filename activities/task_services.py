@@ -10,6 +10,7 @@ opportunities: ONLYOFFICE clients do it), reads nothing of it and is mailed noth
 
 Assigning a task (creating it, or changing its responsible) mails the new responsible after the
 commit, unless they assigned it themselves; a failing mail server never undoes the write.
+Reopening a task re-arms its reminder only when the reminder time is still ahead.
 
 Locks: the task's row first, then the rows of the opportunities whose next task date the write
 changes (primary-key order), before the task is written: two writes on tasks of one deal wait
@@ -389,6 +390,17 @@ def task_update(*, task_id: int, updated_by: User, **changes) -> Task:
     return task
 
 
+def _reminded_at_on_reopen(task: Task, *, now: datetime) -> datetime | None:
+    """A reopened task is reminded when its reminder time comes, if that is still ahead. A
+    time that passed (while the task was closed, or reminded before it was closed) brings no
+    mail at the next `send_task_reminders`: a late reminder about a task its responsible has
+    just reopened tells them nothing, whether or not the deadline is past. The reminder is
+    then settled as of the reopening; a new deadline or alert sets a new one (`task_update`)."""
+    if task.remind_at is None or task.remind_at > now:
+        return None
+    return task.reminded_at or now
+
+
 def _set_closed(task_id: int, *, user: User, closed: bool) -> Task:
     task = _lock_editable(task_id, user=user)
     if task.is_closed == closed:
@@ -399,7 +411,7 @@ def _set_closed(task_id: int, *, user: User, closed: bool) -> Task:
     task.closed_at = now if closed else None
     task.closed_by = user if closed else None
     if not closed:
-        task.reminded_at = None  # an open task is reminded again when its time comes
+        task.reminded_at = _reminded_at_on_reopen(task, now=now)
     task.updated_at = now
     task.version = F("version") + 1
     task.save(

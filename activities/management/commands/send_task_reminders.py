@@ -3,8 +3,9 @@
 
     */5 * * * *  cd /srv/pipeline && .venv/bin/python manage.py send_task_reminders
 
-Safe to run again or twice at once: each reminder is mailed once (a changed deadline or alert,
-or a reopened task, is reminded again when its new time comes)."""
+Safe to run again or twice at once: each reminder is mailed once (a changed deadline or alert
+is reminded again when its new time comes; a reopened task only if its reminder time is still
+ahead, never late for a time that passed while it was closed)."""
 
 from django.core.management.base import BaseCommand
 
