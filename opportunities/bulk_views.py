@@ -1,13 +1,14 @@
 """Bulk edit on the opportunities table: the checked rows (or every row of the filter) and one
-action, posted as a plain form; the answer is a summary of what was changed and what was
-skipped and why (opportunities/bulk_services.py does the work)."""
+action, posted as a plain form (opportunities/bulk_services.py does the work). The post
+redirects to a summary of what was changed and what was skipped and why, kept in the session:
+reloading the summary shows it again instead of running the action a second time."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from opportunities.bulk_services import (
     opportunities_bulk_add_tag,
@@ -30,6 +31,9 @@ ACTION_DONE = {
     "share": "Sharing changed",
     "delete": "Moved to the trash",
 }
+SUMMARY_SESSION_KEY = "opportunity_bulk_summary"
+# The rows a summary names (the counts are whole): "every row of the filter" may be thousands.
+SUMMARY_ROWS = 500
 
 
 def _filter_data(request: HttpRequest) -> QueryDict:
@@ -106,13 +110,42 @@ def opportunity_bulk(request: HttpRequest) -> HttpResponse:
         return redirect(_list_url(request))
     ids = _selected_ids(request, form)
     result = _run(request, form, ids)
+    request.session[SUMMARY_SESSION_KEY] = _summary(
+        result, asked=len(ids), list_url=_list_url(request)
+    )
+    return redirect("opportunity_bulk_summary")
+
+
+def _summary(result, *, asked: int, list_url: str) -> dict:
+    """What the summary page shows, as the session can keep it (plain values)."""
+    return {
+        "action": result.action,
+        "done": ACTION_DONE[result.action],
+        "asked": asked,
+        "changed_count": len(result.changed),
+        "changed": [[row.pk, row.title] for row in result.changed[:SUMMARY_ROWS]],
+        "skipped_count": len(result.skipped) + result.unavailable,
+        "skipped": [[row.pk, row.title, str(why)] for row, why in result.skipped[:SUMMARY_ROWS]],
+        "unavailable": result.unavailable,
+        "batch": str(result.batch) if result.batch and result.changed else "",
+        "list_url": list_url,
+    }
+
+
+@login_required
+@require_GET
+def opportunity_bulk_summary(request: HttpRequest) -> HttpResponse:
+    summary = request.session.get(SUMMARY_SESSION_KEY)
+    if not summary:
+        return redirect("opportunity_list")
     return render(
         request,
         "opportunities/bulk_summary.html",
         {
-            "result": result,
-            "done": ACTION_DONE[result.action],
-            "asked": len(ids),
-            "list_url": _list_url(request),
+            "summary": summary,
+            "changed_more": summary["changed_count"] - len(summary["changed"]),
+            "skipped_more": summary["skipped_count"]
+            - summary["unavailable"]
+            - len(summary["skipped"]),
         },
     )

@@ -8,6 +8,11 @@ urlpatterns = [
     path("board/contacts/", views.board_contact_options, name="board_contact_options"),
     path("opportunities/", views.opportunity_list, name="opportunity_list"),
     path("opportunities/bulk/", bulk_views.opportunity_bulk, name="opportunity_bulk"),
+    path(
+        "opportunities/bulk/summary/",
+        bulk_views.opportunity_bulk_summary,
+        name="opportunity_bulk_summary",
+    ),
     path("opportunities/new/", views.opportunity_new, name="opportunity_create"),
     path("opportunities/<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
     path("opportunities/<int:pk>/edit/", views.opportunity_edit, name="opportunity_edit"),

@@ -32,7 +32,7 @@ def test_select_rows_and_move_them(page, live_server, sign_in, user):
     page.locator("#bulk_stage").select_option(str(proposal.pk))
     apply = page.get_by_role("button", name="Apply to 2 selected")
     apply.click()
-    page.wait_for_url(f"{live_server.url}/opportunities/bulk/")
+    page.wait_for_url(f"{live_server.url}/opportunities/bulk/summary/")
     assert "Moved: 2 of 2" in page.locator("h1").inner_text()
     stages = dict(Opportunity.objects.values_list("title", "stage_id"))
     assert stages["Deal 0"] == stages["Deal 2"] == proposal.pk

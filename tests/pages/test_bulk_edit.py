@@ -28,8 +28,9 @@ def lost():
     return StageFactory(title="Lost it", stage_type=StageType.CLOSED_AND_LOST)
 
 
-def post(client, action, ids, **fields):
-    return client.post(URL, {"action": action, "ids": [o.pk for o in ids], **fields})
+def post(client, action, ids, *, follow=True, **fields):
+    """The bulk form's post, followed to the summary it redirects to."""
+    return client.post(URL, {"action": action, "ids": [o.pk for o in ids], **fields}, follow=follow)
 
 
 def fresh(deal):
@@ -60,7 +61,7 @@ def test_move_skips_a_deal_already_there(signed_in, user, negotiation):
 
 def test_move_to_a_lost_stage_asks_the_reason(signed_in, user, lost):
     deal = OpportunityFactory(created_by=user)
-    response = post(signed_in, "move", [deal], stage=lost.pk)
+    response = post(signed_in, "move", [deal], stage=lost.pk, follow=False)
     assert response.status_code == 302  # back to the list, nothing changed
     assert fresh(deal).stage_id != lost.pk
     messages = signed_in.get(response.url).content.decode()
@@ -162,7 +163,9 @@ def test_every_row_of_the_filter(signed_in, user, other_user, negotiation):
     assert "Every opportunity of this filter (3)" in html
     assert f'name="filter_tag" value="{hot.pk}"' in html
     response = signed_in.post(
-        URL, {"action": "move", "all": "on", "filter_tag": hot.pk, "stage": negotiation.pk}
+        URL,
+        {"action": "move", "all": "on", "filter_tag": hot.pk, "stage": negotiation.pk},
+        follow=True,
     )
     assert "Moved: 3 of 3" in response.content.decode()
     assert all(fresh(d).stage_id == negotiation.pk for d in hot_deals)
@@ -211,8 +214,42 @@ def test_batch_actions_query_count_is_constant(
     TagFactory(title="Hot")
     signed_in.get("/opportunities/")
     with django_assert_num_queries(QUERIES[action]):
-        response = post(signed_in, action, deals, **extra)
-    assert f": {rows} of {rows}" in response.content.decode()
+        response = post(signed_in, action, deals, follow=False, **extra)
+    assert f": {rows} of {rows}" in signed_in.get(response.url).content.decode()
 
 
-QUERIES = {"tag_add": 14, "delete": 12}
+QUERIES = {"tag_add": 16, "delete": 14}  # the post; the summary is a GET of its own
+
+
+def test_the_summary_is_a_page_of_its_own_and_a_reload_runs_nothing_again(
+    signed_in, user, negotiation
+):
+    """Post/Redirect/Get: the post answers a redirect to the summary; reloading the summary
+    shows the same summary and writes nothing (no second stage change, no second audit row)."""
+    deal = OpportunityFactory(created_by=user, title="Once")
+    response = post(signed_in, "move", [deal], stage=negotiation.pk, follow=False)
+    assert response.status_code == 302
+    assert response.url == "/opportunities/bulk/summary/"
+    changes = StageChange.objects.filter(opportunity=deal).count()
+    audits = OpportunityAudit.objects.filter(opportunity=deal).count()
+    for _ in range(2):
+        html = signed_in.get(response.url).content.decode()
+        assert "Moved: 1 of 1" in html and "Once</a>" in html
+    assert StageChange.objects.filter(opportunity=deal).count() == changes
+    assert OpportunityAudit.objects.filter(opportunity=deal).count() == audits
+
+
+def test_the_summary_without_a_bulk_edit_goes_back_to_the_table(signed_in):
+    response = signed_in.get("/opportunities/bulk/summary/")
+    assert (response.status_code, response.url) == (302, "/opportunities/")
+
+
+def test_a_summary_of_many_rows_names_the_first_and_counts_the_rest(
+    signed_in, user, negotiation, monkeypatch
+):
+    monkeypatch.setattr("opportunities.bulk_views.SUMMARY_ROWS", 2)
+    deals = [OpportunityFactory(created_by=user, title=f"Many {n}") for n in range(5)]
+    html = post(signed_in, "move", deals, stage=negotiation.pk).content.decode()
+    assert "Moved: 5 of 5" in html
+    assert html.count('<li><a href="/opportunities/') == 2
+    assert "and 3 more" in html
