@@ -40,6 +40,12 @@ class UserAdmin(DjangoUserAdmin):
         ("API identity", {"fields": ("uuid", "terminated_at")}),
     )
 
+    def has_delete_permission(self, request, obj=None):
+        """Users are deactivated, never deleted: a delete would empty the responsible, owner
+        and author of their deals, tasks and history without a trace. Deactivating (Active
+        unticked) keeps all of that, signs them out and revokes their tokens."""
+        return False
+
     def save_model(self, request, obj, form, change):
         """The form saves the other fields; a change of `is_active` or `is_visitor` goes
         through its service (deactivating revokes the user's tokens and sessions; the guest

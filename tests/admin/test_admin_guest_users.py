@@ -123,3 +123,23 @@ def test_guest_found_when_admin_searches_for_an_opportunity_responsible(admin_br
 
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]] == [str(guest.pk)]
+
+
+def test_a_user_is_deactivated_in_the_admin_never_deleted(client, admin_user, user, opportunity):
+    """Deleting a user would empty the responsible and author of their deals without a trace:
+    the admin offers no delete (neither the page nor the changelist action); deactivating
+    keeps the deal's responsible."""
+    client.force_login(admin_user)
+    delete_url = reverse("admin:accounts_user_delete", args=[user.pk])
+    assert client.get(delete_url).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    changelist = client.get(reverse("admin:accounts_user_changelist"))
+    assert "delete_selected" not in changelist.content.decode()
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [user.pk], "post": "yes"},
+    )
+    assert response.status_code in (200, 302)
+    assert User.objects.filter(pk=user.pk).exists()
+    opportunity.refresh_from_db()
+    assert opportunity.responsible_id == user.pk
