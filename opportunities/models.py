@@ -603,3 +603,21 @@ class ImportMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.header_key[:8]}"
+
+
+class ImportUpload(models.Model):
+    """An uploaded import file waiting between the import's steps (upload, mapping, preview,
+    import), in the database so that every app server sees it: the session holds only `token`,
+    and the file is read back only for the user who uploaded it (opportunities/import_store.py).
+    Not in the admin: a file in transit."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_uploads"
+    )
+    filename = models.CharField(max_length=200, blank=True)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.filename}"
