@@ -1,8 +1,8 @@
 """The import pages: upload a file, map its columns, preview the rows, import
 (opportunities/import_services.py does the work; docs/import_export.md, "Import").
 
-The uploaded file waits in opportunities/import_store.py (a server-side temporary file keyed
-in the session) until the import runs or another file is uploaded."""
+The uploaded file waits in opportunities/import_store.py (a database row, ImportUpload, keyed
+in the session: every app server reads it) until the import runs or another file is uploaded."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
