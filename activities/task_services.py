@@ -9,7 +9,8 @@ required; an update changes only what it names. A guest may be made responsible 
 opportunities: ONLYOFFICE clients do it), reads nothing of it and is mailed nothing.
 
 Assigning a task (creating it, or changing its responsible) mails the new responsible after the
-commit, unless they assigned it themselves; a failing mail server never undoes the write.
+commit, unless they assigned it themselves or the caller asks for no mail (`notify=False`: the
+API's `isNotify=false`); a failing mail server never undoes the write.
 Reopening a task re-arms its reminder only when the reminder time is still ahead.
 
 Locks: the task's row first, then the rows of the opportunities whose next task date the write
@@ -256,9 +257,11 @@ def task_create(
     opportunity=None,
     contact=None,
     alert_minutes: int = 0,
+    notify: bool = True,
 ) -> Task:
     """A new open task (the category, opportunity and contact as objects or ids). Mails the
-    responsible (by default `created_by`) after the commit when it is someone else."""
+    responsible (by default `created_by`) after the commit when it is someone else, unless
+    `notify` is False."""
     _require_crm(created_by)
     task = _build_task(
         created_by=created_by,
@@ -274,7 +277,8 @@ def task_create(
     locked = _lock_opportunities([task.opportunity_id])
     task.save()
     _record_next_due(locked)
-    notify_task_assigned(task, assigned_by=created_by)
+    if notify:
+        notify_task_assigned(task, assigned_by=created_by)
     return task
 
 
@@ -290,9 +294,10 @@ def task_create_for_contacts(
     description: str = "",
     opportunity=None,
     alert_minutes: int = 0,
+    notify: bool = True,
 ) -> list[Task]:
     """One task per contact (ONLYOFFICE's `contact/task/group`), all or none: every contact
-    must be readable by `created_by` and by the responsible."""
+    must be readable by `created_by` and by the responsible. Mails as `task_create`."""
     _require_crm(created_by)
     contact_ids = list(dict.fromkeys(_pk(contact) for contact in contacts))
     if not contact_ids:
@@ -314,7 +319,8 @@ def task_create_for_contacts(
     locked = _lock_opportunities([task.opportunity_id for task in tasks])
     for task in tasks:
         task.save()
-        notify_task_assigned(task, assigned_by=created_by)
+        if notify:
+            notify_task_assigned(task, assigned_by=created_by)
     _record_next_due(locked)
     return tasks
 
@@ -335,10 +341,10 @@ def _lock_editable(task_id: int, *, user: User) -> Task:
 
 
 @transaction.atomic
-def task_update(*, task_id: int, updated_by: User, **changes) -> Task:
+def task_update(*, task_id: int, updated_by: User, notify: bool = True, **changes) -> Task:
     """Change exactly the named fields (omitted ones keep their value; None clears the
     opportunity, the contact, the description and the alert). Closing is not an update
-    (`task_close`). Changing the responsible mails the new one."""
+    (`task_close`). Changing the responsible mails the new one, unless `notify` is False."""
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -385,7 +391,7 @@ def task_update(*, task_id: int, updated_by: User, **changes) -> Task:
     task.save(update_fields=[*changed, "updated_at", "version"])
     task.refresh_from_db(fields=["version"])
     _record_next_due(locked)
-    if task.responsible_id != previous["responsible_id"]:
+    if notify and task.responsible_id != previous["responsible_id"]:
         notify_task_assigned(task, assigned_by=updated_by)
     return task
 

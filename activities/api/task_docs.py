@@ -73,7 +73,9 @@ class TaskInputSerializer(serializers.Serializer):
     )
     entityId = serializers.IntegerField(required=False, help_text="The opportunity; 0: none.")
     isNotify = serializers.BooleanField(
-        required=False, help_text="Accepted; the responsible is always e-mailed."
+        required=False,
+        help_text="false: assigning mails nobody. Default (absent): the new responsible is "
+        "e-mailed when it is not the caller.",
     )
     alertValue = serializers.IntegerField(
         required=False, min_value=0, help_text="Reminder, minutes before the deadline; 0: none."

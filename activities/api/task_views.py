@@ -4,8 +4,10 @@ selector, render (activities/api/task_rendering.py).
 Where the product differs from ONLYOFFICE (wire contract, decisions 3, 4, 10-12): a task the
 caller may not read is a 404 (ONLYOFFICE: 403), also for close, reopen and delete; PUT on an
 unknown id is a 404 (ONLYOFFICE creates a task) and changes only the parameters it sends
-(ONLYOFFICE clears the others); the responsible and the linked records are checked; `isNotify`
-is accepted and the responsible is always mailed on assignment."""
+(ONLYOFFICE clears the others); the responsible and the linked records are checked. A new
+responsible is mailed on assignment unless `isNotify` is false: absent means true here
+(ONLYOFFICE mails only when it is true, and on every update that sends it, not only when the
+responsible changes)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import IsAuthenticated
@@ -118,8 +120,12 @@ class TaskBaseView(OnlyOfficeAPIView):
             values["contact"] = self.contact_id()
         if params.has("alertValue"):
             values["alert_minutes"] = self.alert_minutes()
-        params.boolean("isNotify")  # accepted; the responsible is always mailed
         return values
+
+    def notify(self) -> bool:
+        """Whether assigning mails the responsible: unless `isNotify` is false (absent or
+        null: yes, as the pages do)."""
+        return self.params().boolean("isNotify") is not False
 
     def create_values(self) -> dict:
         values = self.values()
@@ -135,13 +141,15 @@ class TaskCreateView(TaskBaseView):
         summary="Create a task",
         description="`title`, `deadline` and `categoryId` are required. The responsible "
         "(default: the caller) must be an active user who can read the linked opportunity "
-        "and contact, and is e-mailed when it is not the caller. Linked records the caller "
-        "cannot read are a 400.",
+        "and contact, and is e-mailed when it is not the caller (unless `isNotify` is "
+        "false). Linked records the caller cannot read are a 400.",
         request=docs.TaskInputSerializer,
         responses={201: docs.TaskSerializer},
     )
     def post(self, request, format=None):
-        task = task_services.task_create(created_by=request.user, **self.create_values())
+        task = task_services.task_create(
+            created_by=request.user, notify=self.notify(), **self.create_values()
+        )
         return self.render_written(task.pk)
 
 
@@ -164,14 +172,17 @@ class TaskDetailView(TaskBaseView):
         summary="Update a task",
         description="Changes only the parameters sent (omitted ones keep their value; "
         "`entityId` 0 or `contactId` 0 unlinks). Admins, the responsible and the creator "
-        "may (else 403); an unknown or unreadable task is a 404 (never created).",
+        "may (else 403); an unknown or unreadable task is a 404 (never created). A new "
+        "responsible is e-mailed unless `isNotify` is false.",
         parameters=[TASK_ID],
         request=docs.TaskInputSerializer,
         responses=docs.TaskSerializer,
     )
     def put(self, request, taskid, format=None):
         task_id = self.task_id()
-        task_services.task_update(task_id=task_id, updated_by=request.user, **self.values())
+        task_services.task_update(
+            task_id=task_id, updated_by=request.user, notify=self.notify(), **self.values()
+        )
         return self.render_written(task_id)
 
     @extend_schema(
@@ -279,7 +290,7 @@ class ContactTaskGroupView(TaskBaseView):
         if any(contact_id <= 0 for contact_id in contact_ids):
             raise InvalidInput("The contact ({field}) was not found.", field="contact", entity=TASK)
         tasks = task_services.task_create_for_contacts(
-            created_by=request.user, contacts=contact_ids, **values
+            created_by=request.user, contacts=contact_ids, notify=self.notify(), **values
         )
         rows = tasks_as_written(user=request.user, task_ids=[task.pk for task in tasks])
         return Response(self.renderer().shapes(rows))
