@@ -74,7 +74,7 @@ def test_board_scrolls_to_far_stage_when_card_is_dragged_to_its_edge(page, sign_
         f"document.querySelector('#column-header-{far.pk}').dataset.count === '1'"
     )
     assert Opportunity.objects.get(pk=deal.pk).stage_id == far.pk
-    assert "has-more-left" in board.get_attribute("class")
+    expect(board).to_have_class(re.compile(r"\bhas-more-left\b"))
 
 
 def test_scroll_buttons_show_later_stages_when_clicked(page, sign_in, user):
@@ -160,7 +160,7 @@ def test_nothing_overflows_sideways_and_menu_reaches_links_when_screen_is_phone(
     menu = phone.get_by_role("button", name="Menu")
     assert menu.get_attribute("aria-expanded") == "false"
     menu.click()
-    assert menu.get_attribute("aria-expanded") == "true"
+    expect(menu).to_have_attribute("aria-expanded", "true")
     expect(phone.get_by_role("link", name="My account")).to_be_visible()
     assert no_sideways_overflow(phone)
     contacts.click()

@@ -4,6 +4,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import CompanyFactory, OpportunityFactory, TagFactory, default_stage
 
@@ -133,12 +134,12 @@ def test_contact_filter_lists_matches_and_keeps_the_choice_in_the_url(
     page.wait_for_url(re.compile(rf"contact={deals['acme'].pk}"))
     wait_for_cards(page, {"Acme deal"})
     assert "contact_search" not in page.url
-    assert page.get_by_role("listbox", name="Matching contacts").is_hidden()
+    expect(page.get_by_role("listbox", name="Matching contacts")).to_be_hidden()
 
     # leaving the box after typing without choosing shows the chosen contact again
     page.get_by_role("combobox", name="Contact").fill("be")
     page.get_by_role("heading", name="Pipeline").click()
-    assert page.get_by_role("combobox", name="Contact").input_value() == "Acme Corp"
+    expect(page.get_by_role("combobox", name="Contact")).to_have_value("Acme Corp")
     assert re.search(rf"contact={deals['acme'].pk}", page.url)
 
     # the URL is a bookmark: the box shows the chosen contact again
@@ -160,7 +161,7 @@ def test_contact_filter_chosen_with_the_keyboard(page, sign_in, user, deals):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"contact={deals['beta'].pk}"))
     wait_for_cards(page, {"Beta deal"})
-    assert box.input_value() == "Beta Inc"
+    expect(box).to_have_value("Beta Inc")
 
 
 def test_contact_filter_on_the_list_page(page, sign_in, user, deals, live_server):
@@ -168,8 +169,8 @@ def test_contact_filter_on_the_list_page(page, sign_in, user, deals, live_server
     page.goto(f"{live_server.url}/opportunities/")
     choose_contact(page, "beta", "Beta Inc")
     page.wait_for_url(re.compile(rf"/opportunities/\?.*contact={deals['beta'].pk}"))
-    page.wait_for_function("() => document.querySelectorAll('#results tbody tr').length === 1")
-    assert "Beta deal" in page.locator("#results").inner_text()
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    expect(page.locator("#results")).to_contain_text("Beta deal")
 
 
 def test_contact_filter_works_without_violation_when_policy_applies(

@@ -28,7 +28,7 @@ def test_select_rows_and_move_them(page, live_server, sign_in, user):
     page.get_by_label("Select “Deal 2”").check()
     page.get_by_label("Action").select_option("move")
     # only the move's fields are shown
-    assert page.locator("#bulk_tag").is_hidden()
+    expect(page.locator("#bulk_tag")).to_be_hidden()
     page.locator("#bulk_stage").select_option(str(proposal.pk))
     apply = page.get_by_role("button", name="Apply to 2 selected")
     apply.click()
@@ -40,7 +40,8 @@ def test_select_rows_and_move_them(page, live_server, sign_in, user):
 
     page.get_by_role("link", name="Back to the opportunities").click()
     page.get_by_label("Select every row on this page").check()
-    assert all(page.get_by_label(f"Select “{deal.title}”").is_checked() for deal in deals)
+    for deal in deals:
+        expect(page.get_by_label(f"Select “{deal.title}”")).to_be_checked()
     page.get_by_label("Action").select_option("tag_add")
     page.locator("#bulk_tag").fill("Hot")
     page.get_by_role("button", name="Apply to 3 selected").click()

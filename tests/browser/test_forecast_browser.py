@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.factories import OpportunityFactory, default_stage
 
@@ -77,14 +78,14 @@ def test_forecast_filter_and_split_switch_stay_in_the_url_when_changed(
 
     page.get_by_label("Responsible").select_option("me")
     page.wait_for_url(re.compile(r"responsible=me"))
-    page.locator('[data-forecast-total="amount"]', has_text="1000.00").wait_for()
-    assert count.inner_text() == "1"
+    expect(page.locator('[data-forecast-total="amount"]')).to_have_text("1000.00")
+    expect(count).to_have_text("1")
 
     page.get_by_label("Split by").select_option("responsible")
     page.wait_for_url(re.compile(r"split=responsible"))
     table = page.locator("#forecast-table")
-    table.get_by_role("columnheader", name="Responsible").wait_for()
-    assert table.get_by_role("cell", name=user.get_display_name()).count() == 1
+    expect(table.get_by_role("columnheader", name="Responsible")).to_be_visible()
+    expect(table.get_by_role("cell", name=user.get_display_name())).to_have_count(1)
     assert "responsible=me" in page.url
 
     page.reload()  # the URL holds both

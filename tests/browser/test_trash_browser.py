@@ -2,6 +2,7 @@
 see it on the board again; and undo a delete from the message."""
 
 import pytest
+from playwright.sync_api import expect
 
 from opportunities.models import Opportunity
 from tests.factories import OpportunityFactory, default_stage
@@ -43,9 +44,10 @@ def test_deal_deleted_on_its_page_is_restored_from_the_trash(page, live_server, 
     assert "30 days" in row.inner_text()
 
     row.get_by_role("button", name="Restore Acme renewal").click()
-    page.wait_for_url(f"{live_server.url}/trash/")
-    assert "restored" in page.locator("#toasts").inner_text()
-    assert page.locator(f'tr[data-opportunity-id="{deal.pk}"]').count() == 0
+    # the answer is the trash again: its URL matched before the click, its message did not
+    expect(page.locator("#toasts")).to_contain_text("restored")
+    page.wait_for_url(f"{live_server.url}/trash/")  # and the new page has loaded
+    expect(page.locator(f'tr[data-opportunity-id="{deal.pk}"]')).to_have_count(0)
 
     page.goto(f"{live_server.url}/")
     assert card(page, deal).count() == 1
