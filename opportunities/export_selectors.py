@@ -18,11 +18,18 @@ from django.utils import timezone
 from contacts.selectors import contact_shown
 from core.models import Currency
 from opportunities.list_selectors import base_amount_sql
-from opportunities.models import STAGE_TYPE_LABELS, Opportunity, whole_amount_sql
+from opportunities.models import (
+    BID_TYPE_LABELS,
+    STAGE_TYPE_LABELS,
+    BidType,
+    Opportunity,
+    whole_amount_sql,
+)
 
 CHUNK_SIZE = 2000
 CENTS = Decimal("0.01")
 STATE_NAMES = dict(STAGE_TYPE_LABELS)
+BID_TYPE_NAMES = dict(BID_TYPE_LABELS)
 
 EXPORT_HEADER = (
     "ID",
@@ -38,10 +45,16 @@ EXPORT_HEADER = (
     "Customer",
     "Amount",
     "Currency",
+    "Bid type",
+    "Bid value",
+    "Periods",
     "Amount (base)",
     "Base currency",
     "Probability",
     "Weighted amount (base)",
+    "One-time revenue",
+    "Monthly recurring revenue",
+    "Contract months",
     "Expected close date",
     "Actual close date",
     "Created",
@@ -62,6 +75,8 @@ VALUES = (
     *(f"{role}__{name}" for role in ("responsible", "owner") for name in _PEOPLE),
     *(f"{role}__{name}" for role in ("contact", "customer") for name in _CONTACT),
     *("contact_shown", "customer_shown", "whole_amount", "bid_currency_id", "base_amount"),
+    *("bid_type", "bid_value", "per_period_value"),
+    *("one_time_revenue", "recurring_revenue", "contract_months"),
     *("success_probability", "expected_close_date", "actual_close_date"),
     *("created_at", "updated_at", "lost_reason__title", "lost_comment", "source__title"),
     *("is_private", "external_id", "description"),
@@ -114,6 +129,8 @@ def _row(row: dict, *, tags: dict[int, list[str]], base: Currency) -> list:
     weighted = None
     if base_amount is not None:
         weighted = (base_amount * row["success_probability"] / 100).quantize(CENTS)
+    # A fixed bid's periods mean nothing (its bid value is the amount): an empty cell.
+    periods = None if row["bid_type"] == BidType.FIXED_BID else row["per_period_value"]
     return [
         row["id"],
         row["title"],
@@ -128,10 +145,16 @@ def _row(row: dict, *, tags: dict[int, list[str]], base: Currency) -> list:
         _contact(row, "customer"),
         _money(row["whole_amount"]),
         row["bid_currency_id"],
+        BID_TYPE_NAMES.get(row["bid_type"], ""),
+        _money(row["bid_value"]),
+        periods,
         base_amount,
         base.pk,
         row["success_probability"],
         weighted,
+        _money(row["one_time_revenue"]),
+        _money(row["recurring_revenue"]),
+        row["contract_months"],
         _day(row["expected_close_date"]),
         _day(row["actual_close_date"]),
         row["created_at"],

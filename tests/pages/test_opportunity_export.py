@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from core.models import Tag
 from opportunities.export_selectors import EXPORT_HEADER, opportunity_export_rows
-from opportunities.models import Opportunity
+from opportunities.models import BidType, Opportunity
 from opportunities.selectors import opportunity_list_visible_to
 from tests.factories import (
     ExchangeRateFactory,
@@ -125,10 +125,16 @@ def test_board_csv_has_every_column_when_exported(signed_in, user, deals):
         "Customer": "Paula Person",
         "Amount": "1000.50",
         "Currency": "USD",
+        "Bid type": "Fixed bid",
+        "Bid value": "1000.50",
+        "Periods": "",
         "Amount (base)": "1000.50",
         "Base currency": "USD",
         "Probability": "75",
         "Weighted amount (base)": "750.38",
+        "One-time revenue": "0.00",
+        "Monthly recurring revenue": "0.00",
+        "Contract months": "0",
         "Expected close date": "2026-03-31",
         "Actual close date": "",
         "Created": "2026-01-02T09:30:00+00:00",
@@ -152,6 +158,33 @@ def test_board_csv_has_every_column_when_exported(signed_in, user, deals):
     assert rows["Lost deal"]["State"] == "Lost"
     assert rows["Lost deal"]["Actual close date"] == "2026-02-01"
     assert rows["Lost deal"]["Lost comment"] == "Too expensive"
+
+
+def test_a_per_month_deal_exports_its_bid_and_revenues_when_downloaded(signed_in, user):
+    OpportunityFactory(
+        title="Monthly",
+        created_by=user,
+        bid_type=BidType.PER_MONTH,
+        bid_value=Decimal("154500"),
+        per_period_value=24,
+        one_time_revenue=Decimal("5000"),
+        recurring_revenue=Decimal("250.50"),
+        contract_months=36,
+    )
+    names = ("Amount", "Bid type", "Bid value", "Periods")
+    names += ("One-time revenue", "Monthly recurring revenue", "Contract months")
+    row = by_title(csv_rows(signed_in.get(TABLE)))["Monthly"]
+    assert [row[name] for name in names] == [
+        "3708000.00",
+        "Per month",
+        "154500.00",
+        "24",
+        "5000.00",
+        "250.50",
+        "36",
+    ]
+    cells = by_title(xlsx_rows(signed_in.get(TABLE, {"format": "xlsx"})))["Monthly"]
+    assert [cells[name] for name in names] == [3708000, "Per month", 154500, 24, 5000, 250.5, 36]
 
 
 def test_board_rows_follow_the_columns_order_when_exported(signed_in, deals):
