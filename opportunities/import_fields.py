@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from opportunities.models import BID_TYPE_LABELS, BidType
 from opportunities.validation import MONEY_LIMIT
 
 # domain field -> label on the mapping page, in the order the page lists them.
@@ -16,7 +17,9 @@ IMPORT_FIELDS = {
     "title": "Title",
     "description": "Description",
     "stage": "Stage",
-    "bid_value": "Amount",
+    "bid_type": "Bid type",
+    "bid_value": "Bid value",
+    "per_period_value": "Periods",
     "bid_currency": "Currency",
     "success_probability": "Probability (%)",
     "expected_close_date": "Expected close date",
@@ -30,6 +33,10 @@ IMPORT_FIELDS = {
     "contract_months": "Contract months",
     "source": "Source",
     "tags": "Tags (comma-separated)",
+    "status": "Status",
+    "lost_reason": "Lost reason",
+    "lost_comment": "Lost comment",
+    "is_private": "Private",
 }
 
 # RamBase's import file layout: its column -> the domain field.
@@ -76,7 +83,9 @@ _ALIASES = {
 }
 
 
-_PREFERRED = {"responsibleemail", "owneremail"}
+# Columns that take their field before another column naming it: the e-mails before the
+# names, and the export's per-period "Bid value" before its whole "Amount" (left unmapped).
+_PREFERRED = {"responsibleemail", "owneremail", "bidvalue"}
 
 
 def _squash(name: str) -> str:
@@ -103,8 +112,8 @@ def guess_mapping(header) -> list[str]:
         guesses = [RAMBASE_PRESET.get(name.strip().upper(), "") for name in header]
     else:
         guesses = [_GUESSES.get(_squash(name), "") for name in header]
-    # Where two columns name a field ("Responsible" and "Responsible email" in the export),
-    # the e-mail column takes it; otherwise the first column does.
+    # Where two columns name a field ("Responsible" and "Responsible email", "Amount" and
+    # "Bid value" in the export), the preferred column takes it; otherwise the first does.
     preferred = [_squash(name) in _PREFERRED for name in header]
     order = sorted(range(len(header)), key=lambda i: (not preferred[i], i))
     mapping = [""] * len(header)
@@ -165,6 +174,29 @@ def parse_date(text: str, label: str) -> date:
     if not 1900 <= value.year <= 2999:
         raise CellError(f"{label}: {value.isoformat()} is out of range (years 1900 to 2999).")
     return value
+
+
+# A bid type by the label the pages show ("Per month") or ONLYOFFICE's name ("PerMonth").
+_BID_TYPES = {
+    **{_squash(label): value for value, label in BID_TYPE_LABELS},
+    **{_squash(name): value for value, name in BidType.choices},
+}
+_YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+
+
+def parse_bid_type(text: str) -> int:
+    bid_type = _BID_TYPES.get(_squash(text))
+    if bid_type is None:
+        labels = ", ".join(label for _, label in BID_TYPE_LABELS)
+        raise CellError(f"Unknown bid type “{text[:40]}” (one of: {labels}).")
+    return bid_type
+
+
+def parse_yes_no(text: str, label: str) -> bool:
+    answer = _YES_NO.get(text.strip().casefold())
+    if answer is None:
+        raise CellError(f"{label}: “{text[:40]}” is not yes or no (yes, no, true, false, 1, 0).")
+    return answer
 
 
 def check_text(text: str, label: str, *, limit: int) -> str:

@@ -7,12 +7,14 @@ the same file updates instead of duplicating); an empty cell leaves that field a
 row whose external id belongs to a deal in the trash, or to one the user may not see, is a
 row error: nothing is restored or changed behind their back. Contacts are matched among
 those the user may read (a person by "First Last" or e-mail, a company by name, either by
-its RamBase number); one not found by name is created. Each imported deal gets an
-AuditAction.IMPORTED row naming the file."""
+its RamBase number); one not found by name is created. A row saying "Private" makes the
+deal private for the importer alone, as the pages do; an update never widens who sees a deal.
+Each imported deal gets an AuditAction.IMPORTED row naming the file."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -35,13 +37,29 @@ from opportunities.import_fields import (
     STAGE_OFFSET,
     CellError,
     check_text,
+    parse_bid_type,
     parse_date,
     parse_money,
     parse_whole,
+    parse_yes_no,
 )
 from opportunities.import_parsing import ParsedFile
-from opportunities.models import AuditAction, ImportMapping, LeadSource, Opportunity, Stage
-from opportunities.selectors import OPPORTUNITY_READERS
+from opportunities.lost_reasons import LOST_COMMENT_LIMIT, UNSET, lost_values
+from opportunities.models import (
+    AuditAction,
+    BidType,
+    ImportMapping,
+    LeadSource,
+    LostReason,
+    Opportunity,
+    OpportunityStatus,
+    Stage,
+)
+from opportunities.selectors import (
+    OPPORTUNITY_READERS,
+    opportunity_can_change_access,
+    stage_first_open,
+)
 from opportunities.services import opportunity_create, opportunity_update
 
 MONEY = ("bid_value", "one_time_revenue", "recurring_revenue")
@@ -131,8 +149,23 @@ class _References:
                 | Q(import_mail__in=emails)
             )
         )
+        # The lists a row may name, read only when a column names them.
+        self.statuses = (
+            {s.title.casefold(): s for s in OpportunityStatus.objects.all()}
+            if any("status" in r for r in rows)
+            else {}
+        )
+        self.lost_reasons = (
+            {r.title.casefold(): r for r in LostReason.objects.all()}
+            if any("lost_reason" in r for r in rows)
+            else {}
+        )
+        self._first_open_stage = None
         external = {r["external_id"].strip() for r in rows if "external_id" in r}
-        found = Opportunity.all_objects.filter(external_id__in=external)
+        # The stage and the lost reason come along: the lost-reason rule reads them per row.
+        found = Opportunity.all_objects.filter(external_id__in=external).select_related(
+            "stage", "lost_reason", "status"
+        )
         self.deals = {o.external_id: o for o in found}
         self.readable = set(
             OPPORTUNITY_READERS.filter(found, user).values_list("external_id", flat=True)
@@ -169,6 +202,26 @@ class _References:
         if source is None:
             raise CellError(f"Unknown source “{text[:60]}”.")
         return source
+
+    def status(self, text: str, *, current: OpportunityStatus | None) -> OpportunityStatus:
+        """An active status by title, or the deal's current one (kept though retired)."""
+        status = self.statuses.get(text.strip().casefold())
+        if status is None or not (status.is_active or status == current):
+            raise CellError(f"Unknown status “{text[:60]}”.")
+        return status
+
+    def lost_reason(self, text: str) -> LostReason:
+        """A lost reason by title; whether it may still be chosen is the service's rule."""
+        reason = self.lost_reasons.get(text.strip().casefold())
+        if reason is None:
+            raise CellError(f"Unknown lost reason “{text[:60]}”.")
+        return reason
+
+    def first_open_stage(self) -> Stage:
+        """The stage a new deal without one gets (the service's default), read once."""
+        if self._first_open_stage is None:
+            self._first_open_stage = stage_first_open()
+        return self._first_open_stage
 
     def contact(self, text: str, email: str, *, company: bool, label: str):
         """A readable contact, or a string key of one to create; CellError if ambiguous or a
@@ -247,6 +300,16 @@ def _resolve(row: RowResult, refs: _References, seen: dict[str, int]) -> None:
             tag.strip() for tag in check_text(t, "Tags", limit=2000).split(",") if tag.strip()
         ][:50],
     )
+    take("bid_type", parse_bid_type)
+    take("per_period_value", lambda t: parse_whole(t, "Periods"))
+    current_status = row.target.status if row.target is not None else None
+    take("status", lambda t: refs.status(t, current=current_status))
+    take("lost_reason", refs.lost_reason)
+    take("lost_comment", lambda t: check_text(t, "Lost comment", limit=LOST_COMMENT_LIMIT))
+    take("is_private", lambda t: parse_yes_no(t, "Private"))
+    _ignore_fixed_bid_periods(row)
+    _check_lost_reason(row, refs)
+    _check_privacy(row, refs.user)
     email = cells.get("contact_email", "").strip()
     if email:
         try:
@@ -275,6 +338,55 @@ def _resolve(row: RowResult, refs: _References, seen: dict[str, int]) -> None:
     )
     if isinstance(values.get("customer"), str):
         row.new_contacts.append(cells["customer"])
+
+
+def _ignore_fixed_bid_periods(row: RowResult) -> None:
+    """A fixed bid's periods mean nothing (its bid value is the amount; the export leaves
+    them empty): they are ignored, the deal's stored number is left as it is."""
+    current = row.target.bid_type if row.target is not None else BidType.FIXED_BID
+    if row.values.get("bid_type", current) == BidType.FIXED_BID:
+        row.values.pop("per_period_value", None)
+
+
+def _check_lost_reason(row: RowResult, refs: _References) -> None:
+    """The services' lost-reason rule (opportunities/lost_reasons.py) run on the row, so the
+    preview names what the import would refuse: a reason or comment only on a lost stage,
+    a retired reason only where the deal has it already, and, when
+    settings.LOST_REASON_REQUIRED_IN_API is set, a reason for a deal entering a lost stage."""
+    names = {"stage", "lost_reason", "lost_comment"}
+    if not names & set(row.values) or any(n in row.cells and n not in row.values for n in names):
+        return  # nothing to check, or a cell already named as wrong
+    target = row.target
+    try:
+        from_stage = target.stage if target is not None else None
+        lost_values(
+            current=target,
+            from_stage=from_stage,
+            to_stage=row.values.get("stage") or from_stage or refs.first_open_stage(),
+            lost_reason=row.values.get("lost_reason", UNSET),
+            lost_comment=row.values.get("lost_comment", UNSET),
+            require=settings.LOST_REASON_REQUIRED_IN_API,
+        )
+    except DomainError as exc:
+        row.errors.append(exc.message_naming(IMPORT_FIELDS.get(exc.field or "", exc.field)))
+
+
+def _check_privacy(row: RowResult, user) -> None:
+    """The "Private" cell of an update never widens who sees the deal: no file makes a
+    private deal public, and only those who may change its access make a public one private.
+    The same value as the deal's changes nothing (its access list is left alone)."""
+    target = row.target
+    if target is None or "is_private" not in row.values:
+        return
+    wanted = row.values["is_private"]
+    if wanted == target.is_private:
+        del row.values["is_private"]
+    elif not wanted:
+        row.errors.append(
+            "Private: an import does not make a private deal public (share it from its page)."
+        )
+    elif not opportunity_can_change_access(user=user, opportunity=target):
+        row.errors.append("Private: only the deal's creator or an admin can make it private.")
 
 
 def import_preview(*, user, parsed: ParsedFile, mapping: list[str]) -> list[RowResult]:
@@ -324,9 +436,19 @@ def _write(row: RowResult, *, user, made: dict) -> tuple[Opportunity, bool]:
         values["expected_close_date"] = timezone.make_aware(
             datetime.combine(values["expected_close_date"], time.min)
         )
+    if values.get("is_private"):
+        # As a private deal made on the pages with nobody chosen: the importer alone on its
+        # access list (its creator and responsible read it too, as always).
+        values["access_list"] = []
+    require = settings.LOST_REASON_REQUIRED_IN_API
     if row.target is not None:
-        return opportunity_update(opportunity=row.target, updated_by=user, **values), False
-    opportunity = opportunity_create(created_by=user, **values)
+        return (
+            opportunity_update(
+                opportunity=row.target, updated_by=user, require_lost_reason=require, **values
+            ),
+            False,
+        )
+    opportunity = opportunity_create(created_by=user, require_lost_reason=require, **values)
     if external:
         Opportunity.objects.filter(pk=opportunity.pk).update(external_id=external)
         opportunity.external_id = external

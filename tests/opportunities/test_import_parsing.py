@@ -15,13 +15,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from opportunities.export_selectors import EXPORT_HEADER
 from opportunities.import_fields import (
     CellError,
     check_text,
     guess_mapping,
+    parse_bid_type,
     parse_date,
     parse_money,
     parse_whole,
+    parse_yes_no,
 )
 from opportunities.import_parsing import (
     MAX_BYTES,
@@ -30,6 +33,7 @@ from opportunities.import_parsing import (
     ImportFileError,
     parse_import_file,
 )
+from opportunities.models import BID_TYPE_LABELS, BidType
 
 # Text a person types in a cell: no control characters, no leading/trailing spaces (the
 # reader strips them), not empty.
@@ -169,6 +173,8 @@ def test_any_cell_text_is_a_value_or_a_cell_error(text):
         lambda t: parse_whole(t, "Probability", high=100),
         lambda t: parse_date(t, "Expected close date"),
         lambda t: check_text(t, "Title", limit=255),
+        parse_bid_type,
+        lambda t: parse_yes_no(t, "Private"),
     ):
         try:
             convert(text)
@@ -222,3 +228,70 @@ def test_the_rambase_header_selects_the_rambase_preset():
     ]
     # OPSNAME and OPSNO both name the stage: the first column takes it
     assert guess_mapping(["TITLE", "OPSNAME", "OPSNO"]) == ["title", "stage", ""]
+
+
+@pytest.mark.parametrize("bid_type", list(BidType))
+def test_a_bid_type_reads_by_its_label_or_its_onlyoffice_name(bid_type):
+    label = dict(BID_TYPE_LABELS)[bid_type]
+    for text in (
+        label,
+        label.upper(),
+        f"  {label.lower()} ",
+        bid_type.label,
+        bid_type.label.lower(),
+    ):
+        assert parse_bid_type(text) == bid_type
+
+
+@pytest.mark.parametrize("text", ["Per fortnight", "4", "", "Fixed"])
+def test_an_unknown_bid_type_is_named_with_the_choices(text):
+    with pytest.raises(CellError, match="Unknown bid type .*Fixed bid, Per hour"):
+        parse_bid_type(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [("yes", True), ("TRUE", True), (" 1 ", True), ("No", False), ("false", False), ("0", False)],
+)
+def test_private_reads_yes_or_no(text, answer):
+    assert parse_yes_no(text, "Private") is answer
+
+
+@pytest.mark.parametrize("text", ["maybe", "y", "2", "on"])
+def test_private_refuses_anything_else(text):
+    with pytest.raises(CellError, match="Private: .* is not yes or no"):
+        parse_yes_no(text, "Private")
+
+
+def test_the_export_header_maps_back_to_every_field_the_import_reads():
+    guessed = dict(zip(EXPORT_HEADER, guess_mapping(EXPORT_HEADER), strict=True))
+    assert {column: field for column, field in guessed.items() if field} == {
+        "Title": "title",
+        "Stage": "stage",
+        "Status": "status",
+        "Responsible email": "responsible",
+        "Owner email": "owner",
+        "Contact": "contact",
+        "Customer": "customer",
+        "Currency": "bid_currency",
+        "Bid type": "bid_type",
+        "Bid value": "bid_value",
+        "Periods": "per_period_value",
+        "Probability": "success_probability",
+        "One-time revenue": "one_time_revenue",
+        "Monthly recurring revenue": "recurring_revenue",
+        "Contract months": "contract_months",
+        "Expected close date": "expected_close_date",
+        "Tags": "tags",
+        "Lost reason": "lost_reason",
+        "Lost comment": "lost_comment",
+        "Source": "source",
+        "Private": "is_private",
+        "External ID": "external_id",
+        "Description": "description",
+    }  # the whole "Amount" is left out: "Bid value" is the amount the import reads
+
+
+def test_amount_alone_is_still_the_bid_value():
+    assert guess_mapping(["Title", "Amount"]) == ["title", "bid_value"]
+    assert guess_mapping(["Amount", "Title", "bid value"]) == ["", "title", "bid_value"]

@@ -13,18 +13,24 @@ import pytest
 from django.utils import timezone
 
 from contacts.models import Contact
+from core.access import access_list_user_ids
 from opportunities import import_store
 from opportunities.models import (
     AuditAction,
+    BidType,
     ImportMapping,
     LeadSource,
+    LostReason,
     Opportunity,
     OpportunityAudit,
+    OpportunityUserObjectPermission,
 )
 from tests.factories import (
     CompanyFactory,
     OpportunityFactory,
+    OpportunityStatusFactory,
     PersonFactory,
+    TagFactory,
     UserFactory,
     default_stage,
 )
@@ -144,7 +150,7 @@ def test_each_row_error_is_named_in_the_preview(signed_in, user):
     assert errors[4] == ["Unknown currency “XXX”."]
     assert errors[5] == ["Responsible: unknown user “nobody@example.com”."]
     assert errors[6] == ["Contact: unknown contact number 99999999."]
-    assert errors[7] == ["Amount: “ten” is not an amount."]
+    assert errors[7] == ["Bid value: “ten” is not an amount."]
     assert errors[8] == [
         "Expected close date: “2027-02-30” is not a date (YYYY-MM-DD or YYYYMMDD)."
     ]
@@ -153,7 +159,7 @@ def test_each_row_error_is_named_in_the_preview(signed_in, user):
     assert errors[11] == ["Title is required."]
     assert errors[12] == [
         "Title: formulas are not imported (“=HYPERLINK(1)”).",
-        "Amount is too large.",
+        "Bid value is too large.",
         "Expected close date: 0001-01-01 is out of range (years 1900 to 2999).",
     ]
     assert "Unknown stage" in preview.content.decode()
@@ -302,12 +308,12 @@ def test_the_uploaded_file_is_removed_after_the_import(signed_in):
     assert import_store.stored_upload(signed_in.session) is None
 
 
-def test_an_exported_filtered_list_imported_into_an_empty_database_comes_back(
-    signed_in, user, other_user
-):
-    """Round trip: export the filtered table (helper X1's export), empty the database, import
-    the file: the same opportunities, with the same contacts by name."""
+def _round_trip(client, user, other_user, other_client, file_format):
+    """Export the filtered table (responsible: me), empty the database, import the file:
+    the same opportunities come back, every field the import reads, with the same contacts
+    by name; the private deal comes back private."""
     source, _ = LeadSource.objects.get_or_create(title="Website")
+    hot = OpportunityStatusFactory(title="Hot")
     paula = PersonFactory(first_name="Paula", last_name="Person", created_by=user)
     acme = CompanyFactory(company_name="Acme", created_by=user)
     wanted = [
@@ -318,34 +324,70 @@ def test_an_exported_filtered_list_imported_into_an_empty_database_comes_back(
             expected_close_date=timezone.make_aware(timezone.datetime(2027, 5, 1)),
             source=source, description="First deal", tags=[],
         ),
-        OpportunityFactory(title="Beta", created_by=user, bid_value=Decimal("99"), owner=user),
+        OpportunityFactory(
+            title="Beta", created_by=user, bid_value=Decimal("99"), owner=user,
+            tags=[TagFactory(title="renewal"), TagFactory(title="big")],
+        ),
+        OpportunityFactory(
+            title="Monthly", created_by=user, bid_type=BidType.PER_MONTH,
+            bid_value=Decimal("154500"), per_period_value=24,
+        ),
+        OpportunityFactory(
+            title="Recurring", created_by=user, one_time_revenue=Decimal("5000"),
+            recurring_revenue=Decimal("250.50"), contract_months=36,
+        ),
+        OpportunityFactory(title="With status", created_by=user, status=hot),
+        OpportunityFactory(
+            title="Lost", created_by=user, stage=default_stage("Unsuccessfully closed"),
+            lost_reason=LostReason.objects.get(title="Price too high"),
+            lost_comment="They chose a rival",
+        ),
+        OpportunityFactory(title="Secret", created_by=user, access_list=[]),
     ]  # fmt: skip
     OpportunityFactory(title="Gamma", created_by=other_user, responsible=other_user)  # not mine
-    export = signed_in.get("/opportunities/export/", {"format": "csv", "responsible": "me"})
-    if export.status_code != 200:
-        pytest.skip("the export filter is not there")
+    export = client.get("/opportunities/export/", {"format": file_format, "responsible": "me"})
+    assert export.status_code == 200
     data = b"".join(export.streaming_content)
 
     def snapshot(deal):
         return (
-            deal.title, deal.stage.title, deal.bid_value, deal.bid_currency_id,
-            deal.success_probability,
+            deal.title, deal.stage.title, deal.bid_type, deal.bid_value, deal.per_period_value,
+            deal.bid_currency_id, deal.success_probability,
             deal.expected_close_date and timezone.localdate(deal.expected_close_date),
             deal.responsible.username, deal.owner and deal.owner.username,
             deal.contact and deal.contact.display_name,
             deal.customer and deal.customer.display_name,
             deal.source and deal.source.title, deal.description,
+            sorted(deal.tags.values_list("title", flat=True)),
+            deal.one_time_revenue, deal.recurring_revenue, deal.contract_months,
+            deal.status and deal.status.title,
+            deal.lost_reason and deal.lost_reason.title, deal.lost_comment, deal.is_private,
         )  # fmt: skip
 
     before = sorted(snapshot(Opportunity.objects.get(pk=deal.pk)) for deal in wanted)
     Opportunity.all_objects.all().delete()
     Contact.objects.all().delete()
     file = io.BytesIO(data)
-    file.name = "opportunities.csv"
-    preview, outcome = import_file(signed_in, file, mode="all")
+    file.name = f"opportunities.{file_format}"
+    preview, outcome = import_file(client, file, mode="all")
     assert errors_by_line(preview) == {}
     after = sorted(snapshot(Opportunity.objects.get(pk=deal.pk)) for deal in outcome.created)
     assert after == before  # Gamma (not in the filter) did not come back
+    secret = Opportunity.objects.get(title="Secret")
+    assert access_list_user_ids(OpportunityUserObjectPermission, secret) == {user.pk}
+    assert other_client.get(f"/opportunities/{secret.pk}/").status_code == 404
+
+
+def test_an_exported_filtered_list_imported_into_an_empty_database_comes_back(
+    signed_in, user, other_user, other_client
+):
+    _round_trip(signed_in, user, other_user, other_client, "csv")
+
+
+def test_an_exported_xlsx_list_imported_into_an_empty_database_comes_back(
+    signed_in, user, other_user, other_client
+):
+    _round_trip(signed_in, user, other_user, other_client, "xlsx")
 
 
 @pytest.mark.parametrize("size", [2, 20])
@@ -392,7 +434,7 @@ def test_an_xlsx_file_is_imported_with_its_dates_and_numbers(signed_in):
     preview, outcome = import_file(signed_in, data)
     assert errors_by_line(preview) == {
         3: [
-            "Amount is too large.",
+            "Bid value is too large.",
             "Probability must be between 0 and 100.",
             "Expected close date: 1800-01-01 is out of range (years 1900 to 2999).",
         ]
