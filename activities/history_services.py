@@ -7,16 +7,15 @@ after the commit, only those who may read what it is about (decision 3)."""
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from accounts.models import User
+from activities.category_services import CategoryList
 from activities.history_selectors import (
     HistoryCategoryNotFound,
-    history_category_find,
     history_event_can_delete,
     history_event_get_visible,
 )
@@ -24,10 +23,8 @@ from activities.models import HistoryCategory, HistoryEvent, SystemCategory
 from contacts.models import Contact
 from contacts.selectors import contact_can_read, contact_list_visible_to
 from core.errors import AccessDenied, Conflict, InvalidInput
-from core.limits import check_integer, check_length
 from core.locks import lock_rows, lock_rows_for_reference
 from core.notifications import notify_users_on_commit
-from core.services import require_admin
 from opportunities.models import Opportunity
 from opportunities.selectors import opportunity_can_read, opportunity_list_visible_to
 
@@ -213,112 +210,25 @@ def history_event_delete(*, event_id: int, deleted_by: User) -> HistoryEvent:
 
 # -- categories -----------------------------------------------------------------------------------
 
-
-def _clean_title(title, *, exclude_id: int | None = None) -> str:
-    title = str(title or "").strip()
-    if not title:
-        raise InvalidInput("The title is required.", field="title", entity=CATEGORY)
-    check_length(HistoryCategory, "title", title)
-    taken = HistoryCategory.objects.filter(title__iexact=title)
-    if exclude_id is not None:
-        taken = taken.exclude(pk=exclude_id)
-    if taken.exists():
-        raise InvalidInput(
-            "A history category is already called “{title}” ({field}).",
-            field="title",
-            entity=CATEGORY,
-            title=title,
-        )
-    return title
+HISTORY_CATEGORIES = CategoryList(
+    model=HistoryCategory,
+    entity=CATEGORY,
+    noun="history category",
+    not_found=HistoryCategoryNotFound,
+)
 
 
-def _clean_text(name: str, value) -> str:
-    value = str(value or "").strip()
-    if NOT_STORABLE in value:
-        raise InvalidInput(
-            "{field} contains a character that cannot be stored (U+0000).",
-            field=name,
-            entity=CATEGORY,
-        )
-    return check_length(HistoryCategory, name, value)
+def history_category_create(*, created_by: User, **values) -> HistoryCategory:
+    """A new category (`title`, `description`, `image_name`, `color`, `sort_order`: 0 puts it
+    last). A title another category has (in any case) is a 400 (ONLYOFFICE answers the
+    existing one as if created)."""
+    return HISTORY_CATEGORIES.create(created_by=created_by, **values)
 
 
-def _lock_categories() -> list[HistoryCategory]:
-    """Every category, locked: category writes wait for each other (a title's uniqueness in
-    any case, the last category, the order are rules over all of them)."""
-    return list(lock_rows(HistoryCategory.objects.all()))
-
-
-def _save_unique(category: HistoryCategory, **kwargs) -> None:
-    try:
-        with transaction.atomic():
-            category.save(**kwargs)
-    except IntegrityError as exc:
-        raise InvalidInput(
-            "A history category is already called “{title}” ({field}).",
-            field="title",
-            entity=CATEGORY,
-            title=category.title,
-        ) from exc
-
-
-@transaction.atomic
-def history_category_create(
-    *,
-    created_by: User,
-    title: str,
-    description: str = "",
-    image_name: str = "",
-    color: str = "",
-    sort_order: int = 0,
-) -> HistoryCategory:
-    """A new category; `sort_order` 0 puts it last. A title another category has (in any
-    case) is a 400 (ONLYOFFICE answers the existing one as if created)."""
-    require_admin(created_by)
-    _lock_categories()
-    category = HistoryCategory(
-        title=_clean_title(title),
-        description=_clean_text("description", description),
-        image_name=_clean_text("image_name", image_name),
-        color=_clean_text("color", color),
-        sort_order=check_integer(HistoryCategory, "sort_order", int(sort_order or 0)),
-    )
-    if not category.sort_order:
-        last = HistoryCategory.objects.aggregate(last=Max("sort_order"))["last"]
-        category.sort_order = (last or 0) + 1
-    _save_unique(category)
-    return category
-
-
-CATEGORY_FIELDS = ("title", "description", "image_name", "color", "sort_order")
-
-
-@transaction.atomic
 def history_category_update(*, category_id: int, updated_by: User, **changes) -> HistoryCategory:
     """Change the named fields (omitted ones keep their value). A category in use may be
     renamed (ONLYOFFICE refuses it): its events follow it."""
-    require_admin(updated_by)
-    unknown = set(changes) - set(CATEGORY_FIELDS)
-    if unknown:
-        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
-    categories = {category.pk: category for category in _lock_categories()}
-    category = categories.get(category_id)
-    if category is None:
-        raise HistoryCategoryNotFound()
-    changed = []
-    for name, value in changes.items():
-        if name == "title":
-            value = _clean_title(value, exclude_id=category.pk)
-        elif name == "sort_order":
-            value = check_integer(HistoryCategory, "sort_order", int(value or 0))
-        else:
-            value = _clean_text(name, value)
-        if getattr(category, name) != value:
-            setattr(category, name, value)
-            changed.append(name)
-    if changed:
-        _save_unique(category, update_fields=changed)
-    return category
+    return HISTORY_CATEGORIES.update(category_id=category_id, updated_by=updated_by, **changes)
 
 
 def history_category_set_icon(*, category_id: int, image_name: str, updated_by: User):
@@ -327,49 +237,20 @@ def history_category_set_icon(*, category_id: int, image_name: str, updated_by: 
     )
 
 
-@transaction.atomic
 def history_category_reorder(*, titles: Iterable[str] | None, reordered_by: User) -> list:
-    """The categories named by title first, in that order (positions from 0), then the others
-    in their order. An unknown title is a 400 naming it (ONLYOFFICE: a 500); an empty list
-    changes nothing."""
-    require_admin(reordered_by)
-    categories = _lock_categories()
-    wanted = [str(title).strip() for title in titles or []]
-    if not wanted:
-        return sorted(categories, key=lambda c: (c.sort_order, c.pk))
-    named = []
-    for title in wanted:
-        category = history_category_find(title=title)
-        if category is None:
-            raise InvalidInput(
-                "{field}: there is no history category “{title}”.",
-                field="titles",
-                entity=CATEGORY,
-                title=Truncator(title).chars(60),
-            )
-        if category not in named:
-            named.append(category)
-    others = sorted((c for c in categories if c not in named), key=lambda c: (c.sort_order, c.pk))
-    ordered = named + others
-    for position, category in enumerate(ordered):
-        category.sort_order = position
-    HistoryCategory.objects.bulk_update(ordered, ["sort_order"])
-    return ordered
+    """The categories named by title first, in that order, then the others (see
+    `CategoryList.reorder`)."""
+    return HISTORY_CATEGORIES.reorder(titles=titles, reordered_by=reordered_by)
 
 
-@transaction.atomic
+def _refuse_if_used(category: HistoryCategory, categories) -> None:
+    if HistoryEvent.objects.filter(category_id=category.pk).exists():
+        raise Conflict("Can't be deleted. There are some history events with this category.")
+
+
 def history_category_delete(*, category_id: int, deleted_by: User) -> HistoryCategory:
     """Delete an unused category; the last one, or one that events use (those in the trash
     included: they come back with their deal), is a 400."""
-    require_admin(deleted_by)
-    categories = {category.pk: category for category in _lock_categories()}
-    category = categories.get(category_id)
-    if category is None:
-        raise HistoryCategoryNotFound()
-    if len(categories) == 1:
-        raise Conflict("The last history category cannot be deleted")
-    if HistoryEvent.objects.filter(category_id=category.pk).exists():
-        raise Conflict("Can't be deleted. There are some history events with this category.")
-    category.delete()
-    category.pk = category_id
-    return category
+    return HISTORY_CATEGORIES.delete(
+        category_id=category_id, deleted_by=deleted_by, release=_refuse_if_used
+    )
