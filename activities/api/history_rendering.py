@@ -3,8 +3,9 @@ HistoryCategoryWrapper. Every key is always present (decision 7): `category`, `c
 `entity` are null when there is none, `canEdit` is the delete right (also on single answers,
 where ONLYOFFICE gives the read right), `files` is always `[]` (no Documents module)."""
 
+from activities.api.category_rendering import category_base_shape, category_shape, image_path
 from activities.history_selectors import history_event_can_delete
-from activities.icons import HISTORY_ICONS, icon_url
+from activities.icons import HISTORY_ICONS
 from activities.models import HistoryCategory, HistoryEvent, SystemCategory
 from contacts.api.rendering import contact_base_shape
 from crm_project.api.dates import format_datetime
@@ -17,21 +18,8 @@ SYSTEM_CATEGORY_ICONS = {
 }
 
 
-def image_path(ctx: RenderContext, image_name: str) -> str | None:
-    """The icon's URL (ONLYOFFICE's `imagePath`), null without a shipped icon."""
-    path = icon_url(HISTORY_ICONS, image_name)
-    return f"{ctx.base_url}{path}" if path else None
-
-
 def history_category_base_shape(category: HistoryCategory, ctx: RenderContext) -> dict:
-    return {
-        "id": category.pk,
-        "title": category.title,
-        "description": category.description,
-        "color": category.color,
-        "sortOrder": category.sort_order,
-        "imagePath": image_path(ctx, category.image_name),
-    }
+    return category_base_shape(category, ctx, icons=HISTORY_ICONS)
 
 
 def history_category_shape(
@@ -39,12 +27,9 @@ def history_category_shape(
 ) -> dict:
     """HistoryCategoryWrapper: the category and the events using it that the caller can see
     (`relative_items_count` of `history_category_list_with_counts`, unless given)."""
-    if relative_items_count is None:
-        relative_items_count = getattr(category, "relative_items_count", 0)
-    return {
-        **history_category_base_shape(category, ctx),
-        "relativeItemsCount": relative_items_count,
-    }
+    return category_shape(
+        category, ctx, icons=HISTORY_ICONS, relative_items_count=relative_items_count
+    )
 
 
 def system_category_shape(system_category: int, ctx: RenderContext) -> dict:
@@ -55,7 +40,7 @@ def system_category_shape(system_category: int, ctx: RenderContext) -> dict:
         "description": "",
         "color": "",
         "sortOrder": 0,
-        "imagePath": image_path(ctx, SYSTEM_CATEGORY_ICONS.get(member, "")),
+        "imagePath": image_path(ctx, HISTORY_ICONS, SYSTEM_CATEGORY_ICONS.get(member, "")),
     }
 
 

@@ -5,7 +5,8 @@ and `entity` null when there is none or the caller may not read it (ONLYOFFICE s
 unreadable contact), `canEdit` is the edit right (admins, the responsible, the creator), and the
 category carries `relativeItemsCount` in lists too (one query per response)."""
 
-from activities.icons import TASK_ICONS, icon_url
+from activities.api.category_rendering import category_shape
+from activities.icons import TASK_ICONS
 from activities.models import Task, TaskCategory
 from activities.task_selectors import task_can_edit, task_category_list_with_counts
 from contacts.api.rendering import contact_base_shape
@@ -13,33 +14,14 @@ from crm_project.api.dates import format_datetime
 from crm_project.api.render_context import RenderContext
 
 
-def _image_path(ctx: RenderContext, image_name: str) -> str | None:
-    path = icon_url(TASK_ICONS, image_name)
-    return f"{ctx.base_url}{path}" if path else None
-
-
-def task_category_base_shape(category: TaskCategory, ctx: RenderContext) -> dict:
-    return {
-        "id": category.pk,
-        "title": category.title,
-        "description": category.description,
-        "color": category.color,
-        "sortOrder": category.sort_order,
-        "imagePath": _image_path(ctx, category.image_name),
-    }
-
-
 def task_category_shape(
     category: TaskCategory, ctx: RenderContext, relative_items_count: int | None = None
 ) -> dict:
     """TaskCategoryWrapper: the category and the tasks using it that the caller can see
     (`relative_items_count` of `task_category_list_with_counts`, unless given)."""
-    if relative_items_count is None:
-        relative_items_count = getattr(category, "relative_items_count", 0)
-    return {
-        **task_category_base_shape(category, ctx),
-        "relativeItemsCount": relative_items_count,
-    }
+    return category_shape(
+        category, ctx, icons=TASK_ICONS, relative_items_count=relative_items_count
+    )
 
 
 class TaskRenderer:
