@@ -7,12 +7,12 @@ whose opportunity and contact it may read (decisions 1 and 2); category writes a
 from datetime import time, timedelta
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.selectors import users_by_uuids
 from activities import history_services as services
 from activities.api import history_docs as docs
+from activities.api.category_views import CATEGORY_WIRE_FIELDS, CategoryBaseView
 from activities.api.history_rendering import HistoryRenderer, history_category_shape
 from activities.history_selectors import (
     HistoryCategoryNotFound,
@@ -28,7 +28,6 @@ from activities.models import SystemCategory
 from core.errors import InvalidInput
 from crm_project.api.render_context import RenderContext
 from crm_project.api.views import OnlyOfficeAPIView
-from opportunities.api.list_item_permissions import IsCrmAdminFor
 
 TAGS = ["History"]
 CATEGORY_TAGS = ["History categories"]
@@ -187,36 +186,17 @@ class HistoryDeleteView(HistoryBaseView):
 # -- categories ----------------------------------------------------------------------------------
 
 
-class CategoryBaseView(OnlyOfficeAPIView):
-    permission_classes = [IsAuthenticated, IsCrmAdminFor]
-    admin_methods = {"POST", "PUT", "DELETE"}
-
-    def render_category(self, category_id: int) -> Response:
-        category = history_category_list_with_counts(user=self.request.user).filter(pk=category_id)
-        found = category.first()
-        if found is None:
-            raise HistoryCategoryNotFound()
-        return Response(history_category_shape(found, RenderContext(self.request)))
-
-    def render_categories(self) -> Response:
-        categories = history_category_list_with_counts(user=self.request.user)
-        ctx = RenderContext(self.request)
-        return Response([history_category_shape(category, ctx) for category in categories])
-
-    def values(self, *, with_sort_order: bool) -> dict:
-        params = self.params()
-        values = {}
-        for wire, name in (("title", "title"), ("description", "description")):
-            if params.has(wire):
-                values[name] = params.string(wire) or ""
-        if params.has("imageName"):
-            values["image_name"] = params.string("imageName") or ""
-        if with_sort_order and params.has("sortOrder"):
-            values["sort_order"] = params.integer("sortOrder") or 0
-        return values
+class HistoryCategoryBaseView(CategoryBaseView):
+    list_with_counts = staticmethod(history_category_list_with_counts)
+    shape = staticmethod(history_category_shape)
+    not_found = HistoryCategoryNotFound
+    entity = services.CATEGORY
+    id_param = "id"
+    # ONLYOFFICE's history category routes take no `color`
+    wire_fields = tuple(field for field in CATEGORY_WIRE_FIELDS if field[0] != "color")
 
 
-class HistoryCategoryListView(CategoryBaseView):
+class HistoryCategoryListView(HistoryCategoryBaseView):
     @extend_schema(
         tags=CATEGORY_TAGS,
         operation_id="history_category_list",
@@ -226,7 +206,7 @@ class HistoryCategoryListView(CategoryBaseView):
         responses=docs.HistoryCategorySerializer(many=True),
     )
     def get(self, request, format=None):
-        return self.render_categories()
+        return self.render_all()
 
     @extend_schema(
         tags=CATEGORY_TAGS,
@@ -239,10 +219,10 @@ class HistoryCategoryListView(CategoryBaseView):
     def post(self, request, format=None):
         values = {"title": "", **self.values(with_sort_order=True)}
         category = services.history_category_create(created_by=request.user, **values)
-        return self.render_category(category.pk)
+        return self.render_one(category.pk)
 
 
-class HistoryCategoryDetailView(CategoryBaseView):
+class HistoryCategoryDetailView(HistoryCategoryBaseView):
     @extend_schema(
         tags=CATEGORY_TAGS,
         operation_id="history_category_update",
@@ -254,13 +234,13 @@ class HistoryCategoryDetailView(CategoryBaseView):
         responses=docs.HistoryCategorySerializer,
     )
     def put(self, request, id, format=None):
-        category_id = self.params().positive_id("id")
+        category_id = self.category_id()
         services.history_category_update(
             category_id=category_id,
             updated_by=request.user,
             **self.values(with_sort_order=False),
         )
-        return self.render_category(category_id)
+        return self.render_one(category_id)
 
     @extend_schema(
         tags=CATEGORY_TAGS,
@@ -272,12 +252,12 @@ class HistoryCategoryDetailView(CategoryBaseView):
     )
     def delete(self, request, id, format=None):
         category = services.history_category_delete(
-            category_id=self.params().positive_id("id"), deleted_by=request.user
+            category_id=self.category_id(), deleted_by=request.user
         )
         return Response(history_category_shape(category, RenderContext(request), 0))
 
 
-class HistoryCategoryIconView(CategoryBaseView):
+class HistoryCategoryIconView(HistoryCategoryBaseView):
     @extend_schema(
         tags=CATEGORY_TAGS,
         operation_id="history_category_icon",
@@ -287,17 +267,16 @@ class HistoryCategoryIconView(CategoryBaseView):
         responses=docs.HistoryCategorySerializer,
     )
     def put(self, request, id, format=None):
-        params = self.params()
-        category_id = params.positive_id("id")
+        category_id = self.category_id()
         services.history_category_set_icon(
             category_id=category_id,
-            image_name=params.string("imageName") or "",
+            image_name=self.params().string("imageName") or "",
             updated_by=request.user,
         )
-        return self.render_category(category_id)
+        return self.render_one(category_id)
 
 
-class HistoryCategoryReorderView(CategoryBaseView):
+class HistoryCategoryReorderView(HistoryCategoryBaseView):
     @extend_schema(
         tags=CATEGORY_TAGS,
         operation_id="history_category_reorder",
@@ -309,6 +288,5 @@ class HistoryCategoryReorderView(CategoryBaseView):
         responses=docs.HistoryCategorySerializer(many=True),
     )
     def put(self, request, format=None):
-        titles = [str(title) for title in self.params().sequence("titles") or []]
-        services.history_category_reorder(titles=titles, reordered_by=request.user)
-        return self.render_categories()
+        services.history_category_reorder(titles=self.titles(), reordered_by=request.user)
+        return self.render_all()

@@ -2,53 +2,26 @@
 (403 before any lookup, as ONLYOFFICE checks `CRMSecurity.IsAdmin` first)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from activities import task_category_services as services
 from activities.api import task_docs as docs
+from activities.api.category_views import CategoryBaseView
 from activities.api.task_rendering import task_category_shape
 from activities.task_category_services import CATEGORY
 from activities.task_selectors import TaskCategoryNotFound, task_category_list_with_counts
-from core.errors import InvalidInput
 from crm_project.api.render_context import RenderContext
-from crm_project.api.views import OnlyOfficeAPIView
-from opportunities.api.list_item_permissions import IsCrmAdminFor
 
 TAGS = ["Task categories"]
 CATEGORY_ID = OpenApiParameter("categoryid", int, OpenApiParameter.PATH)
 
 
-class TaskCategoryBaseView(OnlyOfficeAPIView):
-    permission_classes = [IsAuthenticated, IsCrmAdminFor]
-    admin_methods = {"POST", "PUT", "DELETE"}
-
-    def category_id(self) -> int:
-        return self.params().positive_id("categoryid")
-
-    def render_one(self, category_id: int) -> Response:
-        category = (
-            task_category_list_with_counts(user=self.request.user).filter(pk=category_id).first()
-        )
-        if category is None:
-            raise TaskCategoryNotFound()
-        return Response(task_category_shape(category, RenderContext(self.request)))
-
-    def values(self) -> dict:
-        """The named category fields (omitted ones are left out)."""
-        params = self.params()
-        values = {}
-        for wire, name in (
-            ("title", "title"),
-            ("description", "description"),
-            ("imageName", "image_name"),
-            ("color", "color"),
-        ):
-            if params.has(wire):
-                values[name] = params.string(wire) or ""
-        if params.has("sortOrder"):
-            values["sort_order"] = params.integer("sortOrder") or 0
-        return values
+class TaskCategoryBaseView(CategoryBaseView):
+    list_with_counts = staticmethod(task_category_list_with_counts)
+    shape = staticmethod(task_category_shape)
+    not_found = TaskCategoryNotFound
+    entity = CATEGORY
+    id_param = "categoryid"
 
 
 class TaskCategoryListView(TaskCategoryBaseView):
@@ -61,13 +34,7 @@ class TaskCategoryListView(TaskCategoryBaseView):
         responses=docs.TaskCategorySerializer(many=True),
     )
     def get(self, request, format=None):
-        ctx = RenderContext(request)
-        return Response(
-            [
-                task_category_shape(category, ctx)
-                for category in task_category_list_with_counts(user=request.user)
-            ]
-        )
+        return self.render_all()
 
     @extend_schema(
         tags=TAGS,
@@ -167,14 +134,5 @@ class TaskCategoryReorderView(TaskCategoryBaseView):
         responses=docs.TaskCategorySerializer(many=True),
     )
     def put(self, request, format=None):
-        titles = self.params().sequence("titles") or []
-        if any(not isinstance(title, str | int) for title in titles):
-            raise InvalidInput("{field} must hold titles.", field="titles", entity=CATEGORY)
-        services.task_category_reorder(titles=titles, reordered_by=request.user)
-        ctx = RenderContext(request)
-        return Response(
-            [
-                task_category_shape(category, ctx)
-                for category in task_category_list_with_counts(user=request.user)
-            ]
-        )
+        services.task_category_reorder(titles=self.titles(), reordered_by=request.user)
+        return self.render_all()
