@@ -220,3 +220,31 @@ def test_an_update_by_import_never_widens_who_sees_a_deal(
     assert mine_public.is_private and access_of(mine_public) == {user.pk}
     assert other_client.get(f"/opportunities/{mine_public.pk}/").status_code == 404
     assert not bobs_public.is_private and bobs_public.title != "Bob's"
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_preview_of_updates_costs_the_same_queries_for_2_or_20_rows(
+    signed_in, user, size, django_assert_num_queries
+):
+    # Updates of lost deals: the lost-reason rule reads each deal's stage and reason, which
+    # come with the deals (one query), as the statuses and the lost reasons do (one each).
+    lost_stage = default_stage("Unsuccessfully closed")
+    reason = LostReason.objects.get(title="Price too high")
+    status = OpportunityStatusFactory(title="Hot")
+    for i in range(size):
+        OpportunityFactory(
+            created_by=user, external_id=f"U-{i}", stage=lost_stage, lost_reason=reason,
+            status=status, access_list=[] if i % 2 else None,
+        )  # fmt: skip
+    header = ["External ID", "Stage", "Status", "Lost reason", "Lost comment", "Private"]
+    header += ["Bid type", "Bid value", "Periods"]
+    rows = [
+        [f"U-{i}", "Unsuccessfully closed", "Hot", "Bad timing", "Late", "yes", "Per month",
+         "10", "12"]
+        for i in range(size)
+    ]  # fmt: skip
+    map_as_guessed(signed_in, upload(signed_in, csv_file(header, rows)))
+    with django_assert_num_queries(11):
+        preview = signed_in.get("/opportunities/import/preview/")
+    assert preview.status_code == 200
+    assert errors_by_line(preview) == {}
