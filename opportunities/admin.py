@@ -1,8 +1,9 @@
 """Admin of the pipeline. Every write goes through the services, as on every other surface
 (core/admin_services.py): creating, changing (stage rules and history, the responsible rule,
 access with its notifications), the inlines (participants, custom field values), deleting one
-or many, and the stages (create, update, reorder, delete). The access list of a private
-opportunity is edited on its change form, through `opportunity_update`'s access rules."""
+or many, the stages (create, update, reorder, delete) and the lists of lead sources, statuses
+and lost reasons. The access list of a private opportunity is edited on its change form,
+through `opportunity_update`'s access rules."""
 
 from django.contrib import admin
 from django.db.models import Count, Q
@@ -18,6 +19,11 @@ from core.forms import HIDDEN_FIELDS
 from core.models import CustomFieldDefinition, EntityType
 from opportunities import trash_admin  # noqa: F401 (registers the trash's admin)
 from opportunities.audit_admin import AuditRowsAdminMixin
+from opportunities.list_value_services import (
+    list_value_create,
+    list_value_delete,
+    list_value_update,
+)
 from opportunities.models import (
     STAGE_EDITABLE_FIELDS,
     LeadSource,
@@ -125,15 +131,39 @@ class StageAdmin(ServiceModelAdmin):
         stage_delete(stage=obj, deleted_by=request.user)
 
 
-class SortedListAdmin(admin.ModelAdmin):
-    """Lead sources, statuses and lost reasons: plain lists without rules (no service owns
-    them; a retired lost reason stays on the deals that carry it)."""
+class SortedListAdmin(ServiceModelAdmin):
+    """Lead sources, statuses and lost reasons through `list_value_create` / `_update` /
+    `_delete`, the list's own edits (sort order, Active) too. A value deals carry is not
+    deleted: unticking Active retires it (it stays on those deals, no picker offers it)."""
 
     list_display = ("title", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
     list_filter = ("is_active",)
     search_fields = ("title",)
     ordering = ("sort_order", "title")
+    fields = ("title", "sort_order", "is_active")
+
+    def service_save(self, request, form, formsets, change):
+        data = form.cleaned_data
+        if not change:
+            return list_value_create(
+                model=self.model,
+                created_by=request.user,
+                title=data["title"],
+                sort_order=data["sort_order"],
+                is_active=data["is_active"],
+            )
+        changed = {name: data[name] for name in self.fields if name in form.changed_data}
+        return list_value_update(value=form.instance, updated_by=request.user, **changed)
+
+    def get_deleted_objects(self, objs, request):
+        """The values alone: `list_value_delete` deletes nothing else, and refuses (saying how
+        many deals carry it) instead of Django's protected page or emptying those deals."""
+        values = [str(obj) for obj in objs]
+        return values, {self.model._meta.verbose_name_plural: len(values)}, set(), []
+
+    def service_delete(self, request, obj):
+        list_value_delete(value=obj, deleted_by=request.user)
 
 
 admin.site.register(LeadSource, SortedListAdmin)
