@@ -3,14 +3,21 @@
 (`custom_field_create` / `custom_field_update` / `custom_field_delete`), tags (created with
 `tags_get_or_create`; opportunity tags deleted with `opportunity_tag_delete`, which also
 raises the versions of the opportunities that carried them, registered in
-`TagAdmin.delete_services` by opportunities/admin.py). Currencies are reference data without
-rules."""
+`TagAdmin.delete_services` by opportunities/admin.py) and currencies (`currency_create` /
+`currency_update` / `currency_delete`: one base currency, a currency in use kept)."""
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import admin
 
 from core.admin_services import ServiceModelAdmin
+from core.currency_services import (
+    CURRENCY_FIELDS,
+    currency_create,
+    currency_delete,
+    currency_update,
+)
 from core.models import Currency, CustomFieldDefinition, ExchangeRate, Tag
 from core.services import (
     custom_field_create,
@@ -26,12 +33,49 @@ admin.site.index_title = "CRM settings and data"
 admin.site.site_url = "/"
 
 
+class CurrencyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Currency
+        fields = ("abbreviation", "title", "symbol", "culture_name", "is_convertible", "is_basic")
+
+    def _get_validation_exclusions(self):
+        # the one-base constraint is the service's rule: ticking "base currency" on another
+        # currency moves the base there, it is not a violation
+        return {*super()._get_validation_exclusions(), "is_basic"}
+
+
 @admin.register(Currency)
-class CurrencyAdmin(admin.ModelAdmin):
+class CurrencyAdmin(ServiceModelAdmin):
+    """Through `currency_create` / `currency_update` / `currency_delete`: ticking "base
+    currency" moves the base here (the old one unset in the same transaction); a currency
+    records carry is not deleted."""
+
     list_display = ("abbreviation", "title", "symbol", "is_basic", "is_convertible")
     list_filter = ("is_basic", "is_convertible")
     search_fields = ("abbreviation", "title")
     ordering = ("-is_basic", "abbreviation")
+    form = CurrencyAdminForm
+    fields = CurrencyAdminForm.Meta.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # the ISO code is the key: another code is another currency
+        return ("abbreviation",) if obj is not None else ()
+
+    def service_save(self, request, form, formsets, change):
+        data = form.cleaned_data
+        if not change:
+            return currency_create(created_by=request.user, **data)
+        changed = {name: data[name] for name in form.changed_data if name in CURRENCY_FIELDS}
+        return currency_update(currency=form.instance, updated_by=request.user, **changed)
+
+    def get_deleted_objects(self, objs, request):
+        """The currencies and their exchange rates: `currency_delete` refuses (saying which
+        records use it) instead of Django's protected page or emptying contacts' currency."""
+        deleted, model_count, _perms, _protected = super().get_deleted_objects(objs, request)
+        return deleted, model_count, set(), []
+
+    def service_delete(self, request, obj):
+        currency_delete(currency=obj, deleted_by=request.user)
 
 
 @admin.register(ExchangeRate)
