@@ -9,6 +9,7 @@ from django.utils import timezone
 from contacts.errors import ContactChanged
 from contacts.models import Contact, ContactCustomFieldValue, ContactUserObjectPermission, ShareType
 from contacts.selectors import contact_can_change_access, contact_list_visible_to
+from contacts.signals import contact_deleting
 from core.counts_cache import counts_invalidate
 from core.custom_fields import normalize_value
 from core.errors import AccessDenied, InvalidInput, NotFound
@@ -242,9 +243,10 @@ def contact_set_access(*, contact: Contact, is_private: bool, access_list, set_b
 
 
 def _linked_opportunities(contact: Contact) -> QuerySet:
-    """The opportunities `contact` is the contact, customer or a member of, through the
-    contact's reverse relations (contacts does not import the opportunities app)."""
-    opportunities = contact.opportunities.model.objects
+    """The opportunities `contact` is the contact, customer or a member of, those in the
+    trash included (the delete clears them too), through the contact's reverse relations
+    (contacts does not import the opportunities app)."""
+    opportunities = contact.opportunities.model._base_manager
     return opportunities.filter(
         Q(pk__in=contact.primary_opportunities.values("pk"))
         | Q(pk__in=contact.customer_opportunities.values("pk"))
@@ -279,6 +281,7 @@ def contact_delete(*, contact: Contact, deleted_by) -> Contact:
     _lock_for_delete(contact)
     _raise_linked_versions(contact)
     counts_invalidate()
+    contact_deleting.send(sender=Contact, contact=contact, deleted_by=deleted_by)
     contact_id = contact.pk
     contact.delete()
     contact.pk = contact_id  # the caller renders what was deleted

@@ -15,6 +15,7 @@ from core.limits import check_integer, check_length
 from core.locks import lock_rows
 from core.models import CustomFieldDefinition, EntityType, ExchangeRate, FieldType, Tag
 from core.notifications import notify_access_granted_on_commit
+from core.signals import custom_field_deleting
 
 DEFINITION = "customfielddefinition"  # the entity of a custom field definition's errors
 
@@ -173,6 +174,10 @@ def custom_field_update(
 @transaction.atomic
 def custom_field_delete(*, definition: CustomFieldDefinition, deleted_by) -> CustomFieldDefinition:
     require_admin(deleted_by)
+    # the apps holding values of the field record what the delete takes (opportunities' audit)
+    custom_field_deleting.send(
+        sender=CustomFieldDefinition, definition=definition, deleted_by=deleted_by
+    )
     field_id = definition.pk
     definition.delete()
     definition.pk = field_id

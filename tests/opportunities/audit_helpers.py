@@ -1,11 +1,22 @@
-"""What the audit row tests share: the rows of a deal as tuples, and the deal they change."""
+"""What the audit row tests share: an API client, the rows of a deal as tuples, and the deal
+they change."""
 
 from decimal import Decimal
 
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from accounts.api.authentication import token_issue
 from opportunities.models import OpportunityAudit
 from tests.factories import OpportunityFactory, currency
+
+
+def api(user) -> APIClient:
+    """A client sending `user`'s token, as an ONLYOFFICE client does."""
+    token, _ = token_issue(user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=token)
+    return client
 
 
 def rows(opportunity) -> list[tuple]:
