@@ -50,6 +50,16 @@ def _render(request, contact_id: int) -> dict:
     return contact_shape(contact, ctx, persons=persons)
 
 
+def _route_contact(view, id_param: str, *, is_company: bool | None = None) -> Contact:
+    """The contact the route's `id_param` names, if the caller may read it (else 404); a
+    person's route naming a company, or a company's naming a person, is the same 404."""
+    contact_id = view.params().positive_id(id_param)
+    contact = contact_get_visible(user=view.request.user, contact_id=contact_id)
+    if is_company is not None and contact.is_company != is_company:
+        raise NotFound("Contact not found")
+    return contact
+
+
 class ContactWriteMixin:
     """Maps the ONLYOFFICE parameters a request names onto service keyword arguments, so a
     parameter left out is a field left alone (decision 1)."""
@@ -195,10 +205,7 @@ class PersonUpdateView(ContactWriteMixin, OnlyOfficeAPIView):
         tags=TAGS,
     )
     def put(self, request, *args, **kwargs):
-        person_id = self.params().positive_id("personid")
-        contact = contact_get_visible(user=request.user, contact_id=person_id)
-        if contact.is_company:
-            raise NotFound("Contact not found")
+        contact = _route_contact(self, "personid", is_company=False)
         changes = self.contact_changes(text_fields=PERSON_TEXT)
         if self.params().has("companyId"):
             changes["company"] = self.company_param()
@@ -220,10 +227,7 @@ class CompanyUpdateView(ContactWriteMixin, OnlyOfficeAPIView):
         tags=TAGS,
     )
     def put(self, request, *args, **kwargs):
-        company_id = self.params().positive_id("companyid")
-        contact = contact_get_visible(user=request.user, contact_id=company_id)
-        if not contact.is_company:
-            raise NotFound("Contact not found")
+        contact = _route_contact(self, "companyid", is_company=True)
         changes = self.contact_changes(text_fields=COMPANY_TEXT)
         services.contact_update(contact=contact, updated_by=request.user, **changes)
         return Response(_render(request, contact.pk))
@@ -239,8 +243,7 @@ class ContactDetailView(OnlyOfficeAPIView):
         tags=TAGS,
     )
     def get(self, request, *args, **kwargs):
-        contact_id = self.params().positive_id("contactid")
-        contact = contact_get_visible(user=request.user, contact_id=contact_id)
+        contact = _route_contact(self, "contactid")
         return Response(_render(request, contact.pk))
 
     @extend_schema(
@@ -255,8 +258,7 @@ class ContactDetailView(OnlyOfficeAPIView):
         tags=TAGS,
     )
     def delete(self, request, *args, **kwargs):
-        contact_id = self.params().positive_id("contactid")
-        contact = contact_get_visible(user=request.user, contact_id=contact_id)
+        contact = _route_contact(self, "contactid")
         shape = _render(request, contact.pk)
         services.contact_delete(contact=contact, deleted_by=request.user)
         return Response(shape)
@@ -277,8 +279,7 @@ class ContactAccessView(ContactWriteMixin, OnlyOfficeAPIView):
         tags=TAGS,
     )
     def put(self, request, *args, **kwargs):
-        contact_id = self.params().positive_id("contactid")
-        contact = contact_get_visible(user=request.user, contact_id=contact_id)
+        contact = _route_contact(self, "contactid")
         access = self.access_changes()
         services.contact_set_access(
             contact=contact,
