@@ -5,13 +5,17 @@ read by admins only, as every such row (the contact may have been private); a de
 trash gets its rows too."""
 
 import re
+import threading
+import time
 
 import pytest
+from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from core.models import CustomFieldDefinition, FieldType
-from opportunities.models import OpportunityAudit
-from opportunities.services import opportunity_delete
+from core.services import custom_field_delete
+from opportunities.models import Opportunity, OpportunityAudit
+from opportunities.services import opportunity_delete, opportunity_update
 from opportunities.trash_services import opportunity_restore
 from tests.factories import (
     CustomFieldFactory,
@@ -214,3 +218,52 @@ def test_custom_field_delete_costs_the_same_queries_when_more_deals_hold_values(
         assert response.status_code == 200
 
     assert OpportunityAudit.objects.filter(field=f"custom_field_{region.pk}").count() == deals
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks to wait for")
+def test_custom_field_delete_records_the_value_an_edit_in_flight_left(user, admin_user, region):
+    deal = OpportunityFactory(created_by=user)
+    OpportunityCustomFieldValueFactory(opportunity=deal, field=region, value="North")
+    errors: list[Exception] = []
+    holding = threading.Event()
+
+    def editor():
+        """Holds the deal while the delete gets under way, then changes the value."""
+        try:
+            with transaction.atomic():
+                locked = Opportunity.objects.select_for_update().get(pk=deal.pk)
+                holding.set()
+                time.sleep(0.5)  # the delete now waits for this row
+                opportunity_update(
+                    opportunity=locked, updated_by=user, custom_fields={region.pk: "West"}
+                )
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            holding.set()
+            connections.close_all()
+
+    def deleter():
+        try:
+            holding.wait(5)
+            custom_field_delete(definition=region, deleted_by=admin_user)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=editor), threading.Thread(target=deleter)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    field = f"custom_field_{region.pk}"
+    assert rows(deal) == [
+        ("changed", field, "North", "West", user),
+        ("changed", field, "Region: West", "", admin_user),
+    ]
