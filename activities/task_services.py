@@ -13,9 +13,11 @@ commit, unless they assigned it themselves or the caller asks for no mail (`noti
 API's `isNotify=false`); a failing mail server never undoes the write.
 Reopening a task re-arms its reminder only when the reminder time is still ahead.
 
-Locks: the task's row first, then the rows of the opportunities whose next task date the write
-changes (primary-key order), before the task is written: two writes on tasks of one deal wait
-for each other, so the date each computes includes the other's."""
+Locks: the rows of the opportunities whose next task date the write changes first (primary-key
+order), then the task's row, before the task is written: two writes on tasks of one deal wait
+for each other, so the date each computes includes the other's. Deals before tasks is the
+order of `purge_trash` too (it locks the deals, then deletes their tasks): a task write on a
+deal being purged waits for the purge and then finds the task or the deal gone."""
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -187,11 +189,20 @@ def _require_crm(user: User) -> None:
 # -- the next task date of opportunities --------------------------------------------------------
 
 
-def _lock_opportunities(opportunity_ids: Iterable[int | None]) -> list[int]:
-    """Lock the opportunities whose next task date a write changes, before the write."""
+def _lock_opportunities(
+    opportunity_ids: Iterable[int | None], *, linking: int | None = None
+) -> list[int]:
+    """Lock the opportunities whose next task date a write changes, before the write.
+    `linking`: the one a new task is linked to, read before the lock; trashed or purged since,
+    it is not found, as a moment later (else the insert would fail on its foreign key)."""
     ids = sorted({pk for pk in opportunity_ids if pk is not None})
     if ids:
-        list(lock_rows(Opportunity.all_objects.filter(pk__in=ids)).values_list("pk", flat=True))
+        rows = lock_rows(Opportunity.all_objects.filter(pk__in=ids))
+        live = {pk for pk, deleted in rows.values_list("pk", "deleted_at") if deleted is None}
+        if linking is not None and linking not in live:
+            raise InvalidInput(
+                "The opportunity ({field}) was not found.", field="opportunity", entity=TASK
+            )
     return ids
 
 
@@ -274,7 +285,7 @@ def task_create(
         contact=contact,
         alert_minutes=alert_minutes,
     )
-    locked = _lock_opportunities([task.opportunity_id])
+    locked = _lock_opportunities([task.opportunity_id], linking=task.opportunity_id)
     task.save()
     _record_next_due(locked)
     if notify:
@@ -316,7 +327,7 @@ def task_create_for_contacts(
         )
         for contact_id in contact_ids
     ]
-    locked = _lock_opportunities([task.opportunity_id for task in tasks])
+    locked = _lock_opportunities([tasks[0].opportunity_id], linking=tasks[0].opportunity_id)
     for task in tasks:
         task.save()
         if notify:
@@ -328,11 +339,27 @@ def task_create_for_contacts(
 # -- update, close, reopen, delete --------------------------------------------------------------
 
 
-def _lock_editable(task_id: int, *, user: User) -> Task:
-    """The task's row, locked, if `user` may read it (else TaskNotFound) and edit it (else
-    AccessDenied). The locking query has no joins (core/locks.py); the rule is read after."""
+def _lock_task_after_its_deals(task_id: int, *, linking: int | None = None) -> Task | None:
+    """The task's row, locked after the rows of its opportunity and of `linking` (the one an
+    update moves it to). Its opportunity is read unlocked first: when a concurrent write moved
+    the task meanwhile, the locks go back (a savepoint) and it starts again."""
+    while True:
+        current = Task.objects.filter(pk=task_id).values_list("opportunity_id", flat=True).first()
+        savepoint = transaction.savepoint()
+        _lock_opportunities([current, linking])
+        task = lock_rows(Task.objects.filter(pk=task_id)).first()
+        if task is None or task.opportunity_id == current:
+            transaction.savepoint_commit(savepoint)
+            return task
+        transaction.savepoint_rollback(savepoint)
+
+
+def _lock_editable(task_id: int, *, user: User, linking: int | None = None) -> Task:
+    """The task's row, locked (after its deals: `_lock_task_after_its_deals`), if `user` may
+    read it (else TaskNotFound) and edit it (else AccessDenied). The locking queries have no
+    joins (core/locks.py); the rule is read after."""
     _require_crm(user)
-    task = lock_rows(Task.objects.filter(pk=task_id)).first()
+    task = _lock_task_after_its_deals(task_id, linking=linking)
     if task is None or not Task.objects.filter(task_visible_q(user=user), pk=task_id).exists():
         raise TaskNotFound()
     if not task_can_edit(user=user, task=task):
@@ -348,7 +375,7 @@ def task_update(*, task_id: int, updated_by: User, notify: bool = True, **change
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
-    task = _lock_editable(task_id, user=updated_by)
+    task = _lock_editable(task_id, user=updated_by, linking=_pk(changes.get("opportunity")))
     previous = {name: getattr(task, name) for name in WRITTEN_COLUMNS}
     if "title" in changes:
         task.title = _clean_title(changes["title"])
