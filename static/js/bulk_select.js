@@ -55,5 +55,5 @@
     refresh();
   });
   document.addEventListener("DOMContentLoaded", refresh);
-  document.addEventListener("htmx:afterSettle", refresh);
+  document.addEventListener("htmx:after:settle", refresh); // htmx 4 event names
 })();

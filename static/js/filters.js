@@ -88,11 +88,19 @@
     });
   }
 
-  // The search text is not a filter: keep it out of the filtered page's URL.
+  // The search text is not a filter: keep it out of the filtered page's URL. A request for
+  // the filters already shown (the page's URL: the filters push it) is not sent: typing in
+  // the search asks once (input), and the change event when the box loses focus would ask
+  // again and swap the same page over what the user started doing there (checked rows, a
+  // typed bulk tag, a card being dragged).
   document.addEventListener("htmx:config:request", function (event) {
     var ctx = event.detail && event.detail.ctx;
-    if (ctx && ctx.sourceElement && ctx.sourceElement.matches("form[data-filters]")) {
-      ctx.request.body.delete("contact_search");
+    if (!(ctx && ctx.sourceElement && ctx.sourceElement.matches("form[data-filters]"))) return;
+    ctx.request.body.delete("contact_search");
+    var asked = new URL(ctx.request.action, document.baseURI);
+    var query = new URLSearchParams(ctx.request.body).toString();
+    if (asked.pathname === location.pathname && query === location.search.replace(/^\?/, "")) {
+      event.preventDefault();
     }
   });
 

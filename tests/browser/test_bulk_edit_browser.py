@@ -63,3 +63,35 @@ def test_a_lost_stage_asks_the_reason(page, live_server, sign_in, user):
     expect(page.locator("h1")).to_contain_text("Moved: 1 of 1")
     deal.refresh_from_db()
     assert (deal.stage_id, deal.lost_reason_id) == (lost.pk, reason.pk)
+
+
+def test_the_bulk_form_works_on_a_table_the_filters_swapped_in(page, live_server, sign_in, user):
+    """The filters swap the table in place (htmx): the bulk form's script sets the new table
+    up again ("select all" shown, only the chosen action's fields, the count on the button),
+    and the search box losing focus does not ask for the same table again and swap it over
+    the rows checked and the tag typed meanwhile."""
+    keep = [OpportunityFactory(title=f"Keep {n}", created_by=user) for n in range(2)]
+    OpportunityFactory(title="Other deal", created_by=user)
+    sign_in(page, user)
+    open_table(page, live_server)
+    old_table = page.locator("#results table")
+    old_table.evaluate("el => el.setAttribute('data-old', '1')")
+    asked = []
+    page.on("request", lambda r: "/opportunities/?" in r.url and asked.append(r.url))
+    page.get_by_label("Search").fill("Keep")
+    expect(page.locator("#results table")).not_to_have_attribute("data-old", "1")
+    expect(page.locator("[data-bulk-row]")).to_have_count(2)
+
+    select_all = page.get_by_label("Select every row on this page")
+    expect(select_all).to_be_visible()
+    select_all.check()
+    page.get_by_label("Action").select_option("tag_add")
+    expect(page.locator("#bulk_stage")).to_be_hidden()
+    page.locator("#bulk_tag").fill("Swapped")
+    page.wait_for_load_state("networkidle")
+    assert len(asked) == 1, asked  # the search box's change on leaving it asked nothing more
+    expect(page.locator("#bulk_tag")).to_have_value("Swapped")
+    page.get_by_role("button", name="Apply to 2 selected").click()
+    expect(page.locator("h1")).to_contain_text("Tag added: 2 of 2")
+    tagged = Opportunity.objects.filter(tags__title="Swapped").values_list("pk", flat=True)
+    assert sorted(tagged) == sorted(deal.pk for deal in keep)
