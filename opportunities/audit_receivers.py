@@ -19,6 +19,7 @@ from core.models import CustomFieldDefinition, FieldType
 from opportunities.audit import audit_changes, audit_save, contact_text, yes_no
 from opportunities.models import (
     Opportunity,
+    OpportunityAuditContact,
     OpportunityCustomFieldValue,
     OpportunityMember,
 )
@@ -38,9 +39,17 @@ def record_contact_deleted(sender, *, contact: Contact, deleted_by: User, **kwar
         .order_by("pk")
         .values_list("pk", "contact_id", "customer_id", "is_member")
     )
-    # Linked to the contact as every row naming one (`contact_text`): it may have been
-    # private, so once it is gone only admins read these rows (audit_selectors).
-    name = contact_text(contact)
+    # Read again: the delete has locked the row, so its name and privacy are final.
+    contact = Contact.objects.get(pk=contact.pk)
+    if contact.is_private:
+        # Linked to the contact as every row naming one (`contact_text`): once it is gone,
+        # only admins read the rows naming it (audit_selectors).
+        name = contact_text(contact)
+    else:
+        # Everyone with CRM access could read it: the rows naming it (these and the earlier
+        # ones) stay readable by whoever reads the deal, instead of vanishing with it.
+        name = str(contact_text(contact))
+        OpportunityAuditContact.objects.filter(contact_id=contact.pk).delete()
     at = timezone.now()
     rows = []
     for deal_id, contact_id, customer_id, is_member in deals:

@@ -129,7 +129,7 @@ def test_contact_delete_costs_the_same_queries_when_more_deals_are_linked(
     opportunity_delete(opportunity=linked[0], deleted_by=user)  # the trash is read too
     client = api(user)
 
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(28):
         assert client.delete(f"{API}/contact/{paula.pk}").status_code == 200
 
     assert OpportunityAudit.objects.filter(field__in=["contact", "members"]).count() == 2 * deals

@@ -353,20 +353,43 @@ def test_rows_naming_a_contact_are_hidden_from_who_cannot_read_it(user, other_us
     assert [r.field for r in opportunity_audit_rows(deal)] == ["title"]
 
 
-def test_rows_naming_a_deleted_contact_are_read_by_admins_only(user, admin_user, deal):
-    gone = PersonFactory(first_name="Gone", last_name="Away", created_by=user)
+def test_rows_naming_a_deleted_private_contact_are_read_by_admins_only(
+    user, admin_user, other_user, deal
+):
+    gone = PersonFactory(
+        first_name="Gone", last_name="Away", created_by=user, is_private=True,
+        access_list=[user],
+    )  # fmt: skip
     client = api(user)
     client.post(f"{API}/opportunity/{deal.pk}/contact/{gone.pk}")
     assert [r.new_value for r in opportunity_audit_rows(deal, user=user)] == ["Gone Away"]
+    assert list(opportunity_audit_rows(deal, user=other_user)) == []
 
     assert client.delete(f"{API}/contact/{gone.pk}").status_code == 200
 
+    # it may have been private to anyone: once gone, only admins read its name
     assert list(opportunity_audit_rows(deal, user=user)) == []
     # the delete's own row (the member removed) names the contact too
     assert [(r.old_value, r.new_value) for r in opportunity_audit_rows(deal, user=admin_user)] == [
         ("Gone Away", ""),
         ("", "Gone Away"),
     ]
+
+
+def test_rows_naming_a_deleted_public_contact_stay_with_the_deal(user, other_user, deal):
+    """Everyone with CRM access could read a public contact: the rows naming it (its
+    addition and its removal by the delete) stay readable by whoever reads the deal."""
+    gone = PersonFactory(first_name="Gone", last_name="Away", created_by=user)
+    client = api(user)
+    client.post(f"{API}/opportunity/{deal.pk}/contact/{gone.pk}")
+
+    assert client.delete(f"{API}/contact/{gone.pk}").status_code == 200
+
+    for reader in (user, other_user):
+        assert [(r.old_value, r.new_value) for r in opportunity_audit_rows(deal, user=reader)] == [
+            ("Gone Away", ""),
+            ("", "Gone Away"),
+        ]
 
 
 def test_contact_change_by_put_names_both_contacts(user, person, deal):
