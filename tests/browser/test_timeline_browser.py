@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import get_format
 from playwright.sync_api import expect
 
 from activities.models import HistoryEvent, Task, TaskCategory
@@ -108,6 +109,13 @@ def test_note_and_task_are_added_and_task_closed_without_reload_when_using_the_t
     assert violations(page) == []
 
 
+def is_last_day_of_the_week(day) -> bool:
+    """"This week" is the rest of the calendar week of the locale (FIRST_DAY_OF_WEEK, 0 =
+    Sunday): on its last day, tomorrow is next week."""
+    first = int(get_format("FIRST_DAY_OF_WEEK"))
+    return day.isoweekday() % 7 == (first - 1) % 7
+
+
 def test_my_tasks_groups_tasks_and_closing_one_updates_the_count_when_clicked(
     watched, sign_in, user, live_server
 ):
@@ -118,7 +126,7 @@ def test_my_tasks_groups_tasks_and_closing_one_updates_the_count_when_clicked(
     for title, day in [
         ("Late call", today - timedelta(days=3)),
         ("Call today", today),
-        ("Call in three days", today + timedelta(days=3)),
+        ("Call tomorrow", today + timedelta(days=1)),
         ("Call next month", today + timedelta(days=30)),
     ]:
         task_create(
@@ -133,7 +141,7 @@ def test_my_tasks_groups_tasks_and_closing_one_updates_the_count_when_clicked(
     for group, title in [
         ("Overdue", "Late call"),
         ("Today", "Call today"),
-        ("This week", "Call in three days"),
+        ("Later" if is_last_day_of_the_week(today) else "This week", "Call tomorrow"),
         ("Later", "Call next month"),
     ]:
         section = page.locator("section.task-group").filter(
