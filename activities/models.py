@@ -129,7 +129,10 @@ class Task(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="When the reminder for the current remind_at was mailed (send_task_reminders).",
+        help_text=(
+            "When the reminder for the current remind_at was mailed (send_task_reminders), or "
+            "settled without a mail: a task reopened after its reminder time has passed."
+        ),
     )
     opportunity = models.ForeignKey(
         "opportunities.Opportunity",
