@@ -1,54 +1,98 @@
 """The admin of history events, tasks and their categories."""
 
+from collections.abc import Callable
+
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from activities import task_category_services, task_services
 from activities.history_services import (
     history_category_create,
     history_category_delete,
     history_category_update,
     history_event_delete,
 )
-from activities.models import HistoryCategory, HistoryEvent
+from activities.models import HistoryCategory, HistoryEvent, Task, TaskCategory
+from activities.task_selectors import task_live_q
 from core.admin_services import ServiceModelAdmin
 
-# -- history ----------------------------------------------------------------------------------
+# -- categories -------------------------------------------------------------------------------
 
-HISTORY_CATEGORY_FIELDS = ("title", "description", "color", "image_name", "sort_order")
+CATEGORY_FIELDS = ("title", "description", "color", "image_name", "sort_order")
+
+
+def _use_count_column(description: str):
+    """The list's column of how many rows use each category (`number`, from `get_queryset`)."""
+
+    @admin.display(description=description, ordering="number")
+    def use_count(self, obj):
+        return obj.number
+
+    return use_count
+
+
+class CategoryAdmin(ServiceModelAdmin):
+    """A category list through its own services (`category_create` / `_update` / `_delete`),
+    which check the rules every list shares (activities/category_services.py). A list names
+    its services, the relation `used_by` counted in its column, and that column."""
+
+    used_by: str
+    category_create: Callable
+    category_update: Callable
+    category_delete: Callable
+
+    list_editable = ("sort_order",)
+    search_fields = ("title",)
+    ordering = ("sort_order", "id")
+    fields = CATEGORY_FIELDS
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(number=Count(self.used_by))
+
+    def service_save(self, request, form, formsets, change):
+        data = form.cleaned_data
+        values = {name: data[name] for name in CATEGORY_FIELDS if name in form.fields}
+        if change:
+            changed = {name: values[name] for name in values if name in form.changed_data}
+            return self.category_update(
+                category_id=form.instance.pk, updated_by=request.user, **changed
+            )
+        return self.category_create(created_by=request.user, **values)
+
+    def service_delete(self, request, obj):
+        self.category_delete(category_id=obj.pk, deleted_by=request.user)
 
 
 @admin.register(HistoryCategory)
-class HistoryCategoryAdmin(ServiceModelAdmin):
+class HistoryCategoryAdmin(CategoryAdmin):
     """History categories through `history_category_create` / `_update` / `_delete`: titles
     unique in any case, the last one and those in use cannot be deleted."""
 
     list_display = ("title", "image_name", "sort_order", "event_count")
-    list_editable = ("sort_order",)
-    search_fields = ("title",)
-    ordering = ("sort_order", "id")
-    fields = HISTORY_CATEGORY_FIELDS
+    event_count = _use_count_column("events")
+    used_by = "events"
+    category_create = staticmethod(history_category_create)
+    category_update = staticmethod(history_category_update)
+    category_delete = staticmethod(history_category_delete)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(number=Count("events"))
 
-    @admin.display(description="events", ordering="number")
-    def event_count(self, obj):
-        return obj.number
+@admin.register(TaskCategory)
+class TaskCategoryAdmin(CategoryAdmin):
+    """Task categories through `task_category_create` / `_update` / `_delete`: titles unique
+    in any case; the last one and those in use cannot be deleted here (the API's delete
+    moves the tasks to another category)."""
 
-    def service_save(self, request, form, formsets, change):
-        data = form.cleaned_data
-        values = {name: data[name] for name in HISTORY_CATEGORY_FIELDS if name in form.fields}
-        if change:
-            changed = {name: values[name] for name in values if name in form.changed_data}
-            return history_category_update(
-                category_id=form.instance.pk, updated_by=request.user, **changed
-            )
-        return history_category_create(created_by=request.user, **values)
+    list_display = ("title", "image_name", "sort_order", "task_count")
+    task_count = _use_count_column("tasks")
+    used_by = "tasks"
+    category_create = staticmethod(task_category_services.task_category_create)
+    category_update = staticmethod(task_category_services.task_category_update)
+    category_delete = staticmethod(task_category_services.task_category_delete)
 
-    def service_delete(self, request, obj):
-        history_category_delete(category_id=obj.pk, deleted_by=request.user)
+
+# -- history events ---------------------------------------------------------------------------
 
 
 @admin.register(HistoryEvent)
@@ -98,13 +142,8 @@ class HistoryEventAdmin(ServiceModelAdmin):
         history_event_delete(event_id=obj.pk, deleted_by=request.user)
 
 
-# -- tasks (below) ------------------------------------------------------------------------------
+# -- tasks ------------------------------------------------------------------------------------
 
-from activities import task_category_services, task_services  # noqa: E402
-from activities.models import Task, TaskCategory  # noqa: E402
-from activities.task_selectors import task_live_q  # noqa: E402
-
-TASK_CATEGORY_FIELDS = ("title", "description", "color", "image_name", "sort_order")
 TASK_FIELDS = (
     "title",
     "description",
@@ -115,39 +154,6 @@ TASK_FIELDS = (
     "opportunity",
     "contact",
 )
-
-
-@admin.register(TaskCategory)
-class TaskCategoryAdmin(ServiceModelAdmin):
-    """Task categories through `task_category_create` / `_update` / `_delete`: titles unique
-    in any case; the last one and those in use cannot be deleted here (the API's delete
-    moves the tasks to another category)."""
-
-    list_display = ("title", "image_name", "sort_order", "task_count")
-    list_editable = ("sort_order",)
-    search_fields = ("title",)
-    ordering = ("sort_order", "id")
-    fields = TASK_CATEGORY_FIELDS
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(number=Count("tasks"))
-
-    @admin.display(description="tasks", ordering="number")
-    def task_count(self, obj):
-        return obj.number
-
-    def service_save(self, request, form, formsets, change):
-        data = form.cleaned_data
-        values = {name: data[name] for name in TASK_CATEGORY_FIELDS if name in form.fields}
-        if change:
-            changed = {name: values[name] for name in values if name in form.changed_data}
-            return task_category_services.task_category_update(
-                category_id=form.instance.pk, updated_by=request.user, **changed
-            )
-        return task_category_services.task_category_create(created_by=request.user, **values)
-
-    def service_delete(self, request, obj):
-        task_category_services.task_category_delete(category_id=obj.pk, deleted_by=request.user)
 
 
 @admin.register(Task)
