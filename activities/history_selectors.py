@@ -233,15 +233,3 @@ def history_category_get(*, category_id: int) -> HistoryCategory:
     if category is None:
         raise HistoryCategoryNotFound()
     return category
-
-
-def history_category_find(*, title: str) -> HistoryCategory | None:
-    """The category with this title: the exact one, else the only one in another case."""
-    title = (title or "").strip()
-    if not title or len(title) > HistoryCategory._meta.get_field("title").max_length:
-        return None
-    exact = HistoryCategory.objects.filter(title=title).first()
-    if exact is not None:
-        return exact
-    matches = list(HistoryCategory.objects.filter(title__iexact=title)[:2])
-    return matches[0] if len(matches) == 1 else None
