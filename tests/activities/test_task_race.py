@@ -2,63 +2,33 @@
 threads; SQLite serializes its writers): the row lock makes each write start from the other's
 result, and the deal's lock keeps its next task date the earliest of all."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
-from rest_framework.test import APIClient
 
-from accounts.api.authentication import token_issue
 from activities.models import Task
 from opportunities.models import Opportunity
 from tests.activities.task_factories import API, TaskCategoryFactory, TaskFactory
+from tests.concurrency import NO_RACE_TO_LOSE, answers_at_once, postgresql_only
 from tests.factories import OpportunityFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="SQLite serializes writers: no race to lose"
-    ),
+    postgresql_only(NO_RACE_TO_LOSE),
 ]
 
 
 def _race(requests) -> list:
-    """Run each `request()` in its own thread, all released at once."""
-    start = threading.Barrier(len(requests))
-    results: list = [None] * len(requests)
-
-    def run(index, request):
-        try:
-            start.wait(10)
-            results[index] = request().status_code
-        except Exception as exc:  # reported by the assertion
-            results[index] = repr(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
-def _client(user) -> APIClient:
-    token, _ = token_issue(user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=token)
-    return client
+    """Send each `request()` from its own thread, all released at once; their status codes."""
+    return [response.status_code for response in answers_at_once(*requests, timeout=60)]
 
 
 @pytest.mark.parametrize("round_", range(3))
-def test_two_updates_of_one_task_keep_both_fields_when_sent_at_once(user, round_):
+def test_two_updates_of_one_task_keep_both_fields_when_sent_at_once(client_for, user, round_):
     task = TaskFactory(created_by=user, category=TaskCategoryFactory())
-    first, second = _client(user), _client(user)
+    first, second = client_for(user), client_for(user)
 
     results = _race(
         [
@@ -75,9 +45,9 @@ def test_two_updates_of_one_task_keep_both_fields_when_sent_at_once(user, round_
 
 
 @pytest.mark.parametrize("round_", range(3))
-def test_close_and_update_at_once_keep_both_when_sent_together(user, round_):
+def test_close_and_update_at_once_keep_both_when_sent_together(client_for, user, round_):
     task = TaskFactory(created_by=user, category=TaskCategoryFactory())
-    first, second = _client(user), _client(user)
+    first, second = client_for(user), client_for(user)
 
     results = _race(
         [
@@ -91,11 +61,11 @@ def test_close_and_update_at_once_keep_both_when_sent_together(user, round_):
     assert (task.is_closed, task.title) == (True, "Renamed")
 
 
-def test_creates_on_one_deal_at_once_leave_the_earliest_date_when_all_commit(user):
+def test_creates_on_one_deal_at_once_leave_the_earliest_date_when_all_commit(client_for, user):
     category = TaskCategoryFactory()
     deal = OpportunityFactory(created_by=user)
     base = timezone.now().replace(microsecond=0) + timedelta(days=10)
-    clients = [_client(user) for _ in range(8)]
+    clients = [client_for(user) for _ in range(8)]
 
     def create(client, days):
         return lambda: client.post(
@@ -117,14 +87,14 @@ def test_creates_on_one_deal_at_once_leave_the_earliest_date_when_all_commit(use
     assert Opportunity.objects.get(pk=deal.pk).next_task_due == base
 
 
-def test_closing_tasks_of_one_deal_at_once_clears_the_date_when_all_are_closed(user):
+def test_closing_tasks_of_one_deal_at_once_clears_the_date_when_all_are_closed(client_for, user):
     category = TaskCategoryFactory()
     deal = OpportunityFactory(created_by=user)
     tasks = [TaskFactory(created_by=user, opportunity=deal, category=category) for _ in range(6)]
     Opportunity.objects.filter(pk=deal.pk).update(
         next_task_due=min(task.deadline for task in tasks)
     )
-    clients = [_client(user) for _ in tasks]
+    clients = [client_for(user) for _ in tasks]
 
     results = _race(
         [

@@ -9,7 +9,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from activities.models import Task
@@ -19,14 +19,13 @@ from opportunities.models import Opportunity
 from opportunities.services import opportunity_delete
 from opportunities.trash_services import opportunity_restore, trash_purge
 from tests.activities.task_factories import TaskCategoryFactory, TaskFactory
+from tests.concurrency import NO_ROW_LOCKS, postgresql_only, run_at_once, run_in_threads
 from tests.factories import OpportunityFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="SQLite has no row locks to wait for"
-    ),
+    postgresql_only(NO_ROW_LOCKS),
 ]
 
 ROUNDS = 15
@@ -38,41 +37,6 @@ def _gone(exc: Exception) -> bool:
     return isinstance(exc, NotFound) or (
         isinstance(exc, InvalidInput) and exc.field == "opportunity"
     )
-
-
-def _in_threads(*calls) -> list[Exception]:
-    """Run each call in its own thread (with its own connection); what they raised."""
-    errors: list[Exception] = []
-
-    def run(call):
-        try:
-            call()
-        except Exception as exc:  # reported by the assertions
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
-
-
-def _at_once(*calls) -> list[Exception]:
-    """`_in_threads`, all calls released at the same moment."""
-    start = threading.Barrier(len(calls))
-
-    def released(call):
-        def run():
-            start.wait(10)
-            call()
-
-        return run
-
-    return _in_threads(*(released(call) for call in calls))
 
 
 def _deal_with_task(user):
@@ -131,7 +95,7 @@ def test_task_write_waits_for_a_purge_that_began_after_it_read_the_deal(user, wr
         trashed.wait(5)
         _task_writes(user, deal, task)[write]()
 
-    errors = _in_threads(trash_then_purge, task_write)
+    errors = run_in_threads(trash_then_purge, task_write, timeout=60)
 
     assert [exc for exc in errors if not _gone(exc)] == []
     assert not Opportunity.all_objects.filter(pk=deal.pk).exists()
@@ -154,12 +118,13 @@ def test_task_writes_trash_purge_and_restore_at_once_end_in_domain_answers(user,
         opportunity_restore(opportunity_id=deal.pk, restored_by=user)
 
     trash = trash_and_purge if round_ % 2 else trash_and_restore
-    errors = _at_once(
+    errors = run_at_once(
         trash,
         writes["create"],
         writes["update"],
         writes["close"],
         lambda: task_close(task_id=other.pk, closed_by=user),
+        timeout=60,
     )
 
     assert [exc for exc in errors if not _gone(exc)] == []
@@ -179,10 +144,11 @@ def test_tasks_moved_between_two_deals_at_once_all_commit(user, round_):
     second_deal = OpportunityFactory(created_by=user)
     second = TaskFactory(created_by=user, opportunity=second_deal, category=first.category)
 
-    errors = _at_once(
+    errors = run_at_once(
         lambda: task_update(task_id=first.pk, updated_by=user, opportunity=second_deal.pk),
         lambda: task_update(task_id=second.pk, updated_by=user, opportunity=first_deal.pk),
         lambda: task_close(task_id=first.pk, closed_by=user),
+        timeout=60,
     )
 
     assert errors == []

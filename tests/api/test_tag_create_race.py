@@ -1,22 +1,18 @@
 """Creating the same new tag at once, through every route that creates tags: one tag, and
 every request succeeds (PostgreSQL with threads; SQLite serializes its writers)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from accounts.api.authentication import token_issue
 from core.models import EntityType, Tag
+from tests.concurrency import NO_RACE_TO_LOSE, answers_at_once, postgresql_only
 from tests.factories import OpportunityFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="SQLite serializes writers: no race to lose"
-    ),
+    postgresql_only(NO_RACE_TO_LOSE),
 ]
 
 API = "/api/2.0/crm"
@@ -24,30 +20,11 @@ CLIENTS = 12
 
 
 def _race(requests) -> list:
-    """Run each `request(client)` in its own thread, all released at once."""
-    start = threading.Barrier(len(requests))
-    results: list = [None] * len(requests)
-
-    def run(index, request):
-        try:
-            start.wait(10)
-            response = request()
-            results[index] = (response.status_code, response.content[:300])
-        except Exception as exc:  # reported by the assertion
-            results[index] = (None, repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=(index, request))
-        for index, request in enumerate(requests)
+    """Send each `request()` from its own thread, all released at once; what they answered."""
+    return [
+        (response.status_code, response.content[:300])
+        for response in answers_at_once(*requests, timeout=60)
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def _client(user) -> APIClient:

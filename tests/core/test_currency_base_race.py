@@ -6,18 +6,17 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from core.currency_services import currency_update
 from core.models import Currency
+from tests.concurrency import NO_ROW_LOCKS, postgresql_only, run_in_threads
 from tests.factories import AdminUserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="SQLite has no row locks to wait for"
-    ),
+    postgresql_only(NO_ROW_LOCKS),
 ]
 
 
@@ -26,7 +25,6 @@ def test_a_second_base_switch_waits_for_the_first_and_wins():
     first, second = [c for c in ("EUR", "GBP", "CHF") if not Currency.objects.get(pk=c).is_basic][
         :2
     ]
-    errors: list[Exception] = []
     first_written = threading.Event()
 
     def first_admin():
@@ -37,29 +35,14 @@ def test_a_second_base_switch_waits_for_the_first_and_wins():
                 )
                 first_written.set()
                 time.sleep(0.5)  # uncommitted: the second switch is now waiting
-        except Exception as exc:
-            errors.append(exc)
         finally:
             first_written.set()
-            connections.close_all()
 
     def second_admin():
-        try:
-            first_written.wait(5)
-            currency_update(
-                currency=Currency.objects.get(pk=second), updated_by=admin, is_basic=True
-            )
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        first_written.wait(5)
+        currency_update(currency=Currency.objects.get(pk=second), updated_by=admin, is_basic=True)
 
-    threads = [threading.Thread(target=first_admin), threading.Thread(target=second_admin)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    errors = run_in_threads(first_admin, second_admin)
 
-    assert not any(thread.is_alive() for thread in threads)
     assert errors == []
     assert list(Currency.objects.filter(is_basic=True).values_list("pk", flat=True)) == [second]

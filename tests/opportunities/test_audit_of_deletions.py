@@ -9,7 +9,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from core.models import CustomFieldDefinition, FieldType
@@ -17,6 +17,7 @@ from core.services import custom_field_delete
 from opportunities.models import Opportunity, OpportunityAudit
 from opportunities.services import opportunity_delete, opportunity_update
 from opportunities.trash_services import opportunity_restore
+from tests.concurrency import NO_ROW_LOCKS, postgresql_only, run_in_threads
 from tests.factories import (
     CustomFieldFactory,
     OpportunityCustomFieldValueFactory,
@@ -222,11 +223,10 @@ def test_custom_field_delete_costs_the_same_queries_when_more_deals_hold_values(
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("reference_data")
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks to wait for")
+@postgresql_only(NO_ROW_LOCKS)
 def test_custom_field_delete_records_the_value_an_edit_in_flight_left(user, admin_user, region):
     deal = OpportunityFactory(created_by=user)
     OpportunityCustomFieldValueFactory(opportunity=deal, field=region, value="North")
-    errors: list[Exception] = []
     holding = threading.Event()
 
     def editor():
@@ -239,28 +239,15 @@ def test_custom_field_delete_records_the_value_an_edit_in_flight_left(user, admi
                 opportunity_update(
                     opportunity=locked, updated_by=user, custom_fields={region.pk: "West"}
                 )
-        except Exception as exc:
-            errors.append(exc)
         finally:
             holding.set()
-            connections.close_all()
 
     def deleter():
-        try:
-            holding.wait(5)
-            custom_field_delete(definition=region, deleted_by=admin_user)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        holding.wait(5)
+        custom_field_delete(definition=region, deleted_by=admin_user)
 
-    threads = [threading.Thread(target=editor), threading.Thread(target=deleter)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    errors = run_in_threads(editor, deleter)
 
-    assert not any(thread.is_alive() for thread in threads)
     assert errors == []
     field = f"custom_field_{region.pk}"
     assert rows(deal) == [

@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from opportunities.models import Opportunity
 from opportunities.services import (
@@ -16,21 +16,19 @@ from opportunities.services import (
     opportunity_set_access_many,
     opportunity_tag_add_many,
 )
+from tests.concurrency import NO_ROW_LOCKS, postgresql_only, run_at_once, run_in_threads
 from tests.factories import OpportunityFactory, default_stage
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="SQLite has no row locks to wait for"
-    ),
+    postgresql_only(NO_ROW_LOCKS),
 ]
 
 
 def _race(*, hold_row: Opportunity, writer_in_holder, batch) -> list[Exception]:
     """One thread locks `hold_row`, waits until the batch is under way, then writes it and
     commits; the other runs `batch`, which needs that row too. Returns what either raised."""
-    errors: list[Exception] = []
     holding = threading.Event()
 
     def holder():
@@ -40,28 +38,14 @@ def _race(*, hold_row: Opportunity, writer_in_holder, batch) -> list[Exception]:
                 holding.set()
                 time.sleep(0.5)  # the batch is now waiting for this row (or deadlocked)
                 writer_in_holder()
-        except Exception as exc:
-            errors.append(exc)
         finally:
             holding.set()
-            connections.close_all()
 
     def batcher():
-        try:
-            holding.wait(5)
-            batch()
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        holding.wait(5)
+        batch()
 
-    threads = [threading.Thread(target=holder), threading.Thread(target=batcher)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
+    return run_in_threads(holder, batcher)
 
 
 def test_batch_access_waits_instead_of_deadlocking_when_another_transaction_writes_its_row(user):
@@ -111,23 +95,16 @@ def test_batch_tagging_waits_instead_of_deadlocking_when_another_transaction_wri
 def test_concurrent_moves_of_one_opportunity_keep_both_history_rows_when_racing(user):
     opportunity = OpportunityFactory(created_by=user)
     stages = [default_stage("Proposal"), default_stage("Negotiations")]
-    errors: list[Exception] = []
-    start = threading.Barrier(2)
 
-    def mover(stage):
-        try:
-            start.wait(5)
-            opportunity_move_to_stage(opportunity=opportunity, stage=stage, moved_by=user)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=mover, args=(stage,)) for stage in stages]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    errors = run_at_once(
+        *(
+            lambda stage=stage: opportunity_move_to_stage(
+                opportunity=opportunity, stage=stage, moved_by=user
+            )
+            for stage in stages
+        ),
+        wait=5,
+    )
 
     assert errors == []
     history = list(opportunity.stage_changes.order_by("changed_at", "id"))

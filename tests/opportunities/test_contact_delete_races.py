@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from accounts.api.authentication import token_issue
@@ -23,14 +23,13 @@ from opportunities.services import (
     opportunity_move_to_stage,
     opportunity_update,
 )
+from tests.concurrency import NO_ROW_LOCKS, postgresql_only, run_at_once, run_in_threads
 from tests.factories import OpportunityFactory, PersonFactory, default_stage
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="SQLite has no row locks to wait for"
-    ),
+    postgresql_only(NO_ROW_LOCKS),
 ]
 
 API = "/api/2.0/crm"
@@ -56,7 +55,6 @@ def test_contact_delete_waits_for_a_write_to_its_opportunity_when_racing(write, 
         OpportunityFactory(created_by=user, contact=contact, customer=contact, members=[contact])
         for _ in range(2)
     )
-    errors: list[Exception] = []
     holding = threading.Event()
 
     def writer():
@@ -67,28 +65,15 @@ def test_contact_delete_waits_for_a_write_to_its_opportunity_when_racing(write, 
                 holding.set()
                 time.sleep(0.5)  # the delete now waits for this row (or has deadlocked)
                 WRITES[write](locked, user)
-        except Exception as exc:
-            errors.append(exc)
         finally:
             holding.set()
-            connections.close_all()
 
     def deleter():
-        try:
-            holding.wait(5)
-            contact_delete(contact=contact, deleted_by=user)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        holding.wait(5)
+        contact_delete(contact=contact, deleted_by=user)
 
-    threads = [threading.Thread(target=writer), threading.Thread(target=deleter)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    errors = run_in_threads(writer, deleter)
 
-    assert not any(thread.is_alive() for thread in threads)
     assert errors == []
     assert not Contact.objects.filter(pk=contact.pk).exists()
     assert not OpportunityMember.objects.filter(contact_id=contact.pk).exists()
@@ -120,7 +105,6 @@ def test_every_request_succeeds_when_moves_edits_deletes_and_contact_deletes_rac
     token, _ = token_issue(user)
     failures: list[str] = []
     deadline = time.monotonic() + 4
-    start = threading.Barrier(4)
 
     def client() -> APIClient:
         api = APIClient()
@@ -134,45 +118,32 @@ def test_every_request_succeeds_when_moves_edits_deletes_and_contact_deletes_rac
     def writer(number: int):
         api, rng = client(), random.Random(number)
         mine = list(owned[number])
-        try:
-            start.wait(10)
-            while time.monotonic() < deadline and mine:
-                pk = rng.choice(mine)
-                action = rng.choice(("move", "move", "edit", "edit", "delete"))
-                if action == "move":
-                    stage = rng.choice(stages).pk
-                    check(api.put(f"{API}/opportunity/{pk}/stage/{stage}"), f"move {pk}")
-                elif action == "edit":
-                    body = {"title": f"Edited {rng.random()}", "bidValue": rng.randint(1, 99)}
-                    check(api.put(f"{API}/opportunity/{pk}", body, format="json"), f"edit {pk}")
-                else:
-                    check(api.delete(f"{API}/opportunity/{pk}"), f"delete {pk}")
-                    mine.remove(pk)
-        except Exception as exc:  # pragma: no cover - reported below
-            failures.append(repr(exc))
-        finally:
-            connections.close_all()
+        while time.monotonic() < deadline and mine:
+            pk = rng.choice(mine)
+            action = rng.choice(("move", "move", "edit", "edit", "delete"))
+            if action == "move":
+                stage = rng.choice(stages).pk
+                check(api.put(f"{API}/opportunity/{pk}/stage/{stage}"), f"move {pk}")
+            elif action == "edit":
+                body = {"title": f"Edited {rng.random()}", "bidValue": rng.randint(1, 99)}
+                check(api.put(f"{API}/opportunity/{pk}", body, format="json"), f"edit {pk}")
+            else:
+                check(api.delete(f"{API}/opportunity/{pk}"), f"delete {pk}")
+                mine.remove(pk)
 
     def contact_deleter():
         api = client()
-        try:
-            start.wait(10)
-            for contact in contacts:
-                time.sleep(0.3)
-                check(api.delete(f"{API}/contact/{contact.pk}"), f"contact delete {contact.pk}")
-        except Exception as exc:  # pragma: no cover - reported below
-            failures.append(repr(exc))
-        finally:
-            connections.close_all()
+        for contact in contacts:
+            time.sleep(0.3)
+            check(api.delete(f"{API}/contact/{contact.pk}"), f"contact delete {contact.pk}")
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
-    threads.append(threading.Thread(target=contact_deleter))
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = run_at_once(
+        *(lambda number=number: writer(number) for number in range(3)),
+        contact_deleter,
+        timeout=60,
+    )
 
-    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
     assert failures == []
     assert not Contact.objects.filter(pk__in=[c.pk for c in contacts]).exists()
     assert not OpportunityMember.objects.exists()
@@ -186,7 +157,6 @@ def test_linking_a_contact_being_deleted_is_refused_when_the_delete_commits_firs
     its own transaction commits."""
     contact = PersonFactory(created_by=user)
     deal = OpportunityFactory(created_by=user)
-    errors: list[Exception] = []
     deleting = threading.Event()
 
     def deleter():
@@ -195,28 +165,15 @@ def test_linking_a_contact_being_deleted_is_refused_when_the_delete_commits_firs
                 contact_delete(contact=contact, deleted_by=user)
                 deleting.set()
                 time.sleep(0.5)  # the link now waits for the contact's row
-        except Exception as exc:
-            errors.append(exc)
         finally:
             deleting.set()
-            connections.close_all()
 
     def linker():
-        try:
-            deleting.wait(5)
-            opportunity_update(opportunity=deal, updated_by=user, contact=contact)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        deleting.wait(5)
+        opportunity_update(opportunity=deal, updated_by=user, contact=contact)
 
-    threads = [threading.Thread(target=deleter), threading.Thread(target=linker)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    errors = run_in_threads(deleter, linker)
 
-    assert not any(thread.is_alive() for thread in threads)
     assert [type(error).__name__ for error in errors] == ["InvalidInput"]
     assert errors[0].field == "contact"
     assert not Contact.objects.filter(pk=contact.pk).exists()

@@ -6,28 +6,26 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from core.errors import NotFound
 from opportunities.errors import StageInUse
 from opportunities.models import Opportunity, Stage, StageType
 from opportunities.services import opportunity_delete, stage_delete
 from opportunities.trash_services import opportunity_restore
+from tests.concurrency import NO_ROW_LOCKS, postgresql_only, run_in_threads
 from tests.factories import OpportunityFactory, StageFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="SQLite has no row locks to wait for"
-    ),
+    postgresql_only(NO_ROW_LOCKS),
 ]
 
 
 def _race(first, second) -> list[Exception]:
     """`first` runs in a transaction that starts first and holds its locks a moment; `second`
     starts while it does. Returns what each raised."""
-    errors: list[Exception] = []
     started = threading.Event()
 
     def one():
@@ -36,28 +34,14 @@ def _race(first, second) -> list[Exception]:
                 first()
                 started.set()
                 time.sleep(0.5)  # `second` now waits for these rows
-        except Exception as exc:
-            errors.append(exc)
         finally:
             started.set()
-            connections.close_all()
 
     def two():
-        try:
-            started.wait(5)
-            second()
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        started.wait(5)
+        second()
 
-    threads = [threading.Thread(target=one), threading.Thread(target=two)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
+    return run_in_threads(one, two)
 
 
 def test_stage_delete_refused_when_its_deal_is_restored_meanwhile(user, admin_user):

@@ -6,7 +6,7 @@ and keeps its transaction open; another writes a different one and must commit m
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from opportunities.models import Opportunity
 from opportunities.services import (
@@ -18,14 +18,13 @@ from opportunities.services import (
     opportunity_set_access,
     opportunity_update,
 )
+from tests.concurrency import NO_ROW_LOCKS, postgresql_only, run_in_threads
 from tests.factories import OpportunityFactory, PersonFactory, default_stage
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="SQLite has no row locks to wait for"
-    ),
+    postgresql_only(NO_ROW_LOCKS),
 ]
 
 WRITES = {
@@ -48,7 +47,6 @@ WRITES = {
 @pytest.mark.parametrize("write", list(WRITES))
 def test_a_write_to_another_opportunity_commits_when_one_is_held_open(write, user):
     held, other = OpportunityFactory(created_by=user), OpportunityFactory(created_by=user)
-    errors: list[Exception] = []
     wrote = threading.Event()
     other_done = threading.Event()
     holder_open_when_other_committed: list[bool] = []
@@ -62,12 +60,9 @@ def test_a_write_to_another_opportunity_commits_when_one_is_held_open(write, use
                 )
                 wrote.set()
                 other_done.wait(10)  # keeps every lock it took until the other is done
-        except Exception as exc:
-            errors.append(exc)
         finally:
             holder_closed.set()
             wrote.set()
-            connections.close_all()
 
     def writer():
         try:
@@ -77,19 +72,11 @@ def test_a_write_to_another_opportunity_commits_when_one_is_held_open(write, use
                     cursor.execute("SET LOCAL lock_timeout = '3s'")
                 WRITES[write](Opportunity.objects.get(pk=other.pk), user)
             holder_open_when_other_committed.append(not holder_closed.is_set())
-        except Exception as exc:
-            errors.append(exc)
         finally:
             other_done.set()
-            connections.close_all()
 
-    threads = [threading.Thread(target=holder), threading.Thread(target=writer)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    errors = run_in_threads(holder, writer)
 
-    assert not any(thread.is_alive() for thread in threads)
     assert errors == []
     assert holder_open_when_other_committed == [True]
     assert Opportunity.objects.get(pk=held.pk).stage == default_stage("Proposal")
