@@ -248,6 +248,17 @@ class OpportunityAdminForm(AccessListAdminForm):
             "is_private",
         )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Retired sources and statuses are not offered, but the deal's own is kept: the
+        # service refuses a retired value other than the current one.
+        for name, model in (("source", LeadSource), ("status", OpportunityStatus)):
+            if name in self.fields:
+                current_id = getattr(self.instance, f"{name}_id", None)
+                self.fields[name].queryset = model.objects.filter(
+                    Q(is_active=True) | Q(pk=current_id)
+                )
+
 
 LOST = ("lost_reason", "lost_comment")  # with a lost stage only (opportunities/lost_reasons.py)
 RELATIONS = (

@@ -197,16 +197,19 @@ class _References:
                 return user
         raise CellError(f"{label}: unknown user “{text[:60]}”.")
 
-    def source(self, text: str) -> LeadSource:
+    def source(self, text: str, *, current_id: int | None) -> LeadSource:
+        """An active source by title, or the deal's current one (kept though retired)."""
         source = self.sources.get(text.strip().casefold())
         if source is None:
             raise CellError(f"Unknown source “{text[:60]}”.")
+        if not source.is_active and source.pk != current_id:
+            raise CellError(f"Source “{text[:60]}” is no longer offered: choose another.")
         return source
 
-    def status(self, text: str, *, current: OpportunityStatus | None) -> OpportunityStatus:
+    def status(self, text: str, *, current_id: int | None) -> OpportunityStatus:
         """An active status by title, or the deal's current one (kept though retired)."""
         status = self.statuses.get(text.strip().casefold())
-        if status is None or not (status.is_active or status == current):
+        if status is None or not (status.is_active or status.pk == current_id):
             raise CellError(f"Unknown status “{text[:60]}”.")
         return status
 
@@ -293,7 +296,7 @@ def _resolve(row: RowResult, refs: _References, seen: dict[str, int]) -> None:
     take("expected_close_date", lambda t: parse_date(t, "Expected close date"))
     take("responsible", lambda t: refs.person(t, "Responsible"))
     take("owner", lambda t: refs.person(t, "Owner"))
-    take("source", refs.source)
+    take("source", lambda t: refs.source(t, current_id=getattr(row.target, "source_id", None)))
     take(
         "tags",
         lambda t: [
@@ -302,8 +305,7 @@ def _resolve(row: RowResult, refs: _References, seen: dict[str, int]) -> None:
     )
     take("bid_type", parse_bid_type)
     take("per_period_value", lambda t: parse_whole(t, "Periods"))
-    current_status = row.target.status if row.target is not None else None
-    take("status", lambda t: refs.status(t, current=current_status))
+    take("status", lambda t: refs.status(t, current_id=getattr(row.target, "status_id", None)))
     take("lost_reason", refs.lost_reason)
     take("lost_comment", lambda t: check_text(t, "Lost comment", limit=LOST_COMMENT_LIMIT))
     take("is_private", lambda t: parse_yes_no(t, "Private"))

@@ -285,7 +285,12 @@ def opportunity_update(
         name: clean_scalar(name, value) for name, value in changes.items() if name in SCALAR_FIELDS
     }
     for name in RELATION_FIELDS & set(changes):
-        cleaned[name] = check_relation(name, changes[name], acting_user=updated_by)
+        cleaned[name] = check_relation(
+            name,
+            changes[name],
+            acting_user=updated_by,
+            current_id=getattr(opportunity, f"{name}_id"),
+        )
     if "responsible" in cleaned:
         _check_responsible_change(opportunity, cleaned["responsible"], user=updated_by)
     members = (

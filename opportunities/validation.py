@@ -121,8 +121,11 @@ def clean_scalar(name: str, value):
     raise InvalidInput(f"Unknown field {name}")
 
 
-def check_relation(name: str, value, *, acting_user) -> object:
-    """Relations come as model instances (or None to clear); check they may be used."""
+def check_relation(name: str, value, *, acting_user, current_id: int | None = None) -> object:
+    """Relations come as model instances (or None to clear); check they may be used.
+
+    `current_id` is the deal's present value of the field (None for a new deal): a retired
+    lead source or status is refused unless it is that one, which an edit keeps."""
     if name == "stage":
         if not isinstance(value, Stage):
             raise invalid("Deal milestone is not found", name)
@@ -147,6 +150,8 @@ def check_relation(name: str, value, *, acting_user) -> object:
         raise invalid("Unknown lead source.", name)
     if name == "status" and not isinstance(value, OpportunityStatus):
         raise invalid("Unknown opportunity status.", name)
+    if name in {"source", "status"} and not value.is_active and value.pk != current_id:
+        raise invalid("{field} is no longer offered: choose another.", name)
     return value
 
 
