@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -190,7 +191,24 @@ def clean_custom_fields(values: dict) -> dict[CustomFieldDefinition, str]:
         if definition is None:
             raise invalid("Unknown custom field {key}.", "custom_fields", key=key)
         cleaned[definition] = normalize_value(definition, raw)
+    _check_definitions_stay(list(definitions))
     return cleaned
+
+
+def _check_definitions_stay(ids: list[int]) -> None:
+    """Hold the definitions a write sets values of until it commits (FOR KEY SHARE, after the
+    deal's own lock): writers of other deals take the same shared lock and do not wait for each
+    other, while `custom_field_delete` waits for this write (and its cascade then removes the
+    value). A delete that committed between the read above and the lock is a clear
+    InvalidInput now, not the foreign key's IntegrityError at commit (a 500). SQLite
+    serializes writers: no lock and no second read there."""
+    if connection.vendor != "postgresql":
+        return
+    lock_rows_for_reference(CustomFieldDefinition, ids)
+    remaining = set(CustomFieldDefinition.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    gone = sorted(set(ids) - remaining)
+    if gone:
+        raise invalid("Custom field {key} no longer exists.", "custom_fields", key=gone[0])
 
 
 def clean_access_list(users: Iterable[User]) -> list[User]:
