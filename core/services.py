@@ -1,16 +1,17 @@
 """Writes on the shared CRM settings: tags, custom field definitions, exchange rates."""
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Model, Q, Value
 from django.db.models.functions import Lower
 
 from core.access import access_list_user_ids, clear_access_list, replace_access_list
 from core.custom_fields import parse_mask
-from core.errors import AccessDenied, InvalidInput, NotFound
+from core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from core.limits import check_integer, check_length
 from core.locks import lock_rows
 from core.models import CustomFieldDefinition, EntityType, ExchangeRate, FieldType, Tag
@@ -171,17 +172,57 @@ def custom_field_update(
     return definition
 
 
+DELETE_ATTEMPTS = 3
+
+
 @transaction.atomic
 def custom_field_delete(*, definition: CustomFieldDefinition, deleted_by) -> CustomFieldDefinition:
+    """Delete the field and its values. An edit in flight that adds a value of it (holding the
+    definition FOR KEY SHARE: opportunities/validation.py) makes the row's DELETE wait until it
+    commits, after the values were collected: the foreign key, checked at once here instead of
+    at commit, then refuses the DELETE and the attempt starts again from a savepoint, collecting
+    that value too (and recording it). Deals stay locked before the definition, as every writer
+    takes them, so the wait cannot deadlock."""
     require_admin(deleted_by)
-    # the apps holding values of the field record what the delete takes (opportunities' audit)
-    custom_field_deleting.send(
-        sender=CustomFieldDefinition, definition=definition, deleted_by=deleted_by
-    )
     field_id = definition.pk
-    definition.delete()
+    for attempt in range(DELETE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                # the apps holding values of the field record what the delete takes
+                # (opportunities' audit)
+                custom_field_deleting.send(
+                    sender=CustomFieldDefinition, definition=definition, deleted_by=deleted_by
+                )
+                with _foreign_keys_checked_at_once():
+                    definition.delete()
+        except IntegrityError:
+            definition.pk = field_id
+            if attempt == DELETE_ATTEMPTS - 1:
+                raise Conflict(
+                    "Values of this custom field are being added: try the delete again."
+                ) from None
+        else:
+            break
     definition.pk = field_id
     return definition
+
+
+@contextmanager
+def _foreign_keys_checked_at_once():
+    """PostgreSQL checks Django's foreign keys at commit (DEFERRABLE INITIALLY DEFERRED); here
+    they are checked at each statement, so a refused delete is an error inside the savepoint.
+    SQLite serializes writers: nothing can be added meanwhile there."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    try:
+        yield
+    finally:
+        if not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ import threading
 import time
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from core.models import CustomFieldDefinition, FieldType
@@ -214,7 +214,9 @@ def test_custom_field_delete_costs_the_same_queries_when_more_deals_hold_values(
     opportunity_delete(opportunity=holding[0], deleted_by=user)  # the trash is read too
     client = api(admin_user)
 
-    with django_assert_num_queries(11):
+    # the delete runs in a savepoint (2), on PostgreSQL with its foreign keys checked at once (2)
+    expected = 15 if connection.vendor == "postgresql" else 13
+    with django_assert_num_queries(expected):
         response = client.delete(f"{API}/opportunity/customfield/{region.pk}")
         assert response.status_code == 200
 
