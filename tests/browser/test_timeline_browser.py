@@ -110,7 +110,7 @@ def test_note_and_task_are_added_and_task_closed_without_reload_when_using_the_t
 
 
 def is_last_day_of_the_week(day) -> bool:
-    """"This week" is the rest of the calendar week of the locale (FIRST_DAY_OF_WEEK, 0 =
+    """ "This week" is the rest of the calendar week of the locale (FIRST_DAY_OF_WEEK, 0 =
     Sunday): on its last day, tomorrow is next week."""
     first = int(get_format("FIRST_DAY_OF_WEEK"))
     return day.isoweekday() % 7 == (first - 1) % 7
