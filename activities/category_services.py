@@ -10,19 +10,24 @@ What uses a category (events refuse a delete, tasks move) stays with each list's
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils.text import Truncator
 
 from accounts.models import User
 from activities.models import Category
 from core.errors import Conflict, InvalidInput, NotFound
-from core.limits import check_integer, check_length
+from core.limits import check_length
 from core.locks import lock_rows
 from core.services import require_admin
+from core.titled_lists import (
+    check_storable,
+    clean_sort_order,
+    clean_unique_title,
+    save_unique_title,
+)
 
 CATEGORY_FIELDS = ("title", "description", "image_name", "color", "sort_order")
-NOT_STORABLE = "\x00"
 
 
 @dataclass(frozen=True)
@@ -45,47 +50,19 @@ class CategoryList:
             raise self.not_found()
         return category, categories
 
-    def _duplicate(self, title: str) -> InvalidInput:
-        return InvalidInput(
-            "A {noun} is already called “{title}” ({field}).",
-            field="title",
-            entity=self.entity,
-            noun=self.noun,
-            title=Truncator(title).chars(60),
-        )
-
-    def _check_storable(self, name: str, value: str) -> None:
-        if NOT_STORABLE in value:
-            raise InvalidInput(
-                "{field} contains a character that cannot be stored (U+0000).",
-                field=name,
-                entity=self.entity,
-            )
-
     def _clean_title(self, title, *, exclude_id: int | None = None) -> str:
-        title = str(title or "").strip()
-        if not title:
-            raise InvalidInput("The title is required.", field="title", entity=self.entity)
-        check_length(self.model, "title", title)
-        self._check_storable("title", title)
-        taken = self.model.objects.filter(title__iexact=title)
-        if exclude_id is not None:
-            taken = taken.exclude(pk=exclude_id)
-        if taken.exists():
-            raise self._duplicate(title)
-        return title
+        return clean_unique_title(
+            self.model, title, entity=self.entity, noun=self.noun, exclude_id=exclude_id
+        )
 
     def _clean_text(self, name: str, value) -> str:
         value = str(value or "").strip()
-        self._check_storable(name, value)
+        check_storable(name, value, entity=self.entity)
         return check_length(self.model, name, value)
 
     def _clean_sort_order(self, value) -> int:
-        if isinstance(value, bool) or not isinstance(value, int | None):
-            raise InvalidInput(
-                "{field} must be a whole number.", field="sort_order", entity=self.entity
-            )
-        return check_integer(self.model, "sort_order", value or 0)
+        # a category without a sort order goes last (0)
+        return clean_sort_order(self.model, 0 if value is None else value, entity=self.entity)
 
     def _clean(self, name: str, value, *, category_id: int | None = None):
         if name == "title":
@@ -95,12 +72,7 @@ class CategoryList:
         return self._clean_text(name, value)
 
     def _save_unique(self, category: Category, **kwargs) -> None:
-        """Save; a concurrent insert of the same title (the unique index) is the same 400."""
-        try:
-            with transaction.atomic():
-                category.save(**kwargs)
-        except IntegrityError as exc:
-            raise self._duplicate(category.title) from exc
+        save_unique_title(category, entity=self.entity, noun=self.noun, **kwargs)
 
     @transaction.atomic
     def create(

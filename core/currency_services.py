@@ -16,12 +16,12 @@ from core.limits import check_length
 from core.locks import lock_rows
 from core.models import Currency
 from core.services import require_admin
+from core.titled_lists import check_storable
 
 ENTITY = "currency"
 ISO_CODE = re.compile(r"[A-Z]{3}")
 TEXT_FIELDS = ("title", "symbol", "culture_name")
 CURRENCY_FIELDS = (*TEXT_FIELDS, "is_convertible", "is_basic")
-NOT_STORABLE = "\x00"
 
 
 def _invalid(message: str, field: str, **values) -> InvalidInput:
@@ -32,8 +32,7 @@ def _clean_text(name: str, value) -> str:
     text = str(value or "").strip()
     if name == "title" and not text:
         raise _invalid("The title is required.", name)
-    if NOT_STORABLE in text:
-        raise _invalid("{field} contains a character that cannot be stored (U+0000).", name)
+    check_storable(name, text, entity=ENTITY)
     return check_length(Currency, name, text)
 
 

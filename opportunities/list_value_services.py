@@ -6,15 +6,16 @@ never deleted (a lead source or status would silently vanish from those deals, a
 protected): it is retired instead (`is_active` off), which keeps it on those deals and takes it
 out of the pickers. An unused value is deleted."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Model, Q
 from django.utils.text import Truncator
 
 from accounts.models import User
 from core.errors import Conflict, InvalidInput
-from core.limits import check_integer, check_length, integer_range
+from core.limits import integer_range
 from core.locks import lock_rows
 from core.services import require_admin
+from core.titled_lists import clean_sort_order, clean_unique_title, save_unique_title
 from opportunities.models import LeadSource, LostReason, Opportunity, OpportunityStatus
 
 #: each list -> the deal field that carries its values
@@ -24,48 +25,23 @@ CARRYING_FIELD: dict[type[Model], str] = {
     LostReason: "lost_reason",
 }
 LIST_VALUE_FIELDS = ("title", "sort_order", "is_active")
-NOT_STORABLE = "\x00"
 
 
 def _noun(model: type[Model]) -> str:
     return str(model._meta.verbose_name)
 
 
-def _invalid(model: type[Model], message: str, field: str, **values) -> InvalidInput:
-    return InvalidInput(message, field=field, entity=model._meta.model_name, **values)
-
-
-def _duplicate(model: type[Model], title: str) -> InvalidInput:
-    return _invalid(
-        model,
-        "A {noun} is already called “{title}” ({field}).",
-        "title",
-        noun=_noun(model),
-        title=Truncator(title).chars(60),
-    )
+def _names(model: type[Model]) -> dict[str, str]:
+    """The entity of its errors and its noun in messages."""
+    return {"entity": model._meta.model_name, "noun": _noun(model)}
 
 
 def _clean_title(model: type[Model], title, *, exclude_id: int | None = None) -> str:
-    title = str(title or "").strip()
-    if not title:
-        raise _invalid(model, "The title is required.", "title")
-    check_length(model, "title", title)
-    if NOT_STORABLE in title:
-        raise _invalid(
-            model, "{field} contains a character that cannot be stored (U+0000).", "title"
-        )
-    taken = model.objects.filter(title__iexact=title)
-    if exclude_id is not None:
-        taken = taken.exclude(pk=exclude_id)
-    if taken.exists():
-        raise _duplicate(model, title)
-    return title
+    return clean_unique_title(model, title, exclude_id=exclude_id, **_names(model))
 
 
 def _clean_sort_order(model: type[Model], value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _invalid(model, "{field} must be a whole number.", "sort_order")
-    return check_integer(model, "sort_order", value)
+    return clean_sort_order(model, value, entity=model._meta.model_name)
 
 
 def _clean(model: type[Model], name: str, value, *, exclude_id: int | None = None):
@@ -77,12 +53,7 @@ def _clean(model: type[Model], name: str, value, *, exclude_id: int | None = Non
 
 
 def _save_unique(value: Model, **kwargs) -> None:
-    """Save; a concurrent insert of the same title (the unique index) is the same 400."""
-    try:
-        with transaction.atomic():
-            value.save(**kwargs)
-    except IntegrityError as exc:
-        raise _duplicate(type(value), value.title) from exc
+    save_unique_title(value, **_names(type(value)), **kwargs)
 
 
 def _check_known(model: type[Model]) -> None:
