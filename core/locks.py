@@ -19,17 +19,21 @@ def lock_rows(queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.order_by("pk").select_for_update(of=("self",))
 
 
-def lock_rows_for_reference(model: type[Model], ids: Iterable[int]) -> None:
+def lock_rows_for_reference(model: type[Model], ids: Iterable[int]) -> set[int] | None:
     """Lock rows a write is about to reference, as PostgreSQL's own foreign-key check does, but
     now rather than at commit (`FOR KEY SHARE`: referencing writers do not wait for each other;
     a concurrent delete waits for this transaction, or has committed first and the row is gone
-    for the caller's next query). Take it after the referencing row's own lock."""
+    for the caller's next query). Take it after the referencing row's own lock.
+
+    The ids of the rows locked, those still there; None where nothing was locked (no ids, or
+    not PostgreSQL)."""
     ids = sorted(set(ids))
     if not ids or connection.vendor != "postgresql":
-        return
+        return None
     table = connection.ops.quote_name(model._meta.db_table)
     pk = connection.ops.quote_name(model._meta.pk.column)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {pk} FROM {table} WHERE {pk} = ANY(%s) ORDER BY {pk} FOR KEY SHARE", [ids]
         )
+        return {row[0] for row in cursor.fetchall()}

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -200,13 +199,12 @@ def _check_definitions_stay(ids: list[int]) -> None:
     deal's own lock): writers of other deals take the same shared lock and do not wait for each
     other, while `custom_field_delete` waits for this write (and its cascade then removes the
     value). A delete that committed between the read above and the lock is a clear
-    InvalidInput now, not the foreign key's IntegrityError at commit (a 500). SQLite
-    serializes writers: no lock and no second read there."""
-    if connection.vendor != "postgresql":
+    InvalidInput now, not the foreign key's IntegrityError at commit (a 500): the lock's own
+    answer says which are still there. SQLite serializes writers: no lock there."""
+    locked = lock_rows_for_reference(CustomFieldDefinition, ids)
+    if locked is None:
         return
-    lock_rows_for_reference(CustomFieldDefinition, ids)
-    remaining = set(CustomFieldDefinition.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    gone = sorted(set(ids) - remaining)
+    gone = sorted(set(ids) - locked)
     if gone:
         raise invalid("Custom field {key} no longer exists.", "custom_fields", key=gone[0])
 
